@@ -6,7 +6,7 @@
 //   OrgAPI       operation table, schemas, HTTP client, API builtins -> AstroCore, CZlib
 //   Emulator     the Organization API engine and its HTTP server -> OrgAPI, CMicroHTTPD
 //   LineEditor   libedit binding and the history file            -> CLibEdit
-//   Interactive  the interactive shell                           -> AstroLang, OrgAPI, LineEditor
+//   Interactive  the interactive shell, driving a host protocol   -> AstroCore, LineEditor
 //   AstroshKit   command line, script runner, wiring             -> everything above
 //   astrosh      the executable: one call into AstroshKit
 import PackageDescription
@@ -29,7 +29,7 @@ let package = Package(
     .target(name: "OrgAPI", dependencies: ["AstroCore", "CZlib"]),
     .target(name: "Emulator", dependencies: ["OrgAPI", "CMicroHTTPD", "CZlib"]),
     .target(name: "LineEditor", dependencies: ["CLibEdit"]),
-    .target(name: "Interactive", dependencies: ["AstroLang", "OrgAPI", "LineEditor"]),
+    .target(name: "Interactive", dependencies: ["AstroCore", "LineEditor"]),
     .target(
       name: "AstroshKit",
       dependencies: ["AstroCore", "AstroLang", "OrgAPI", "Emulator", "Interactive"]),

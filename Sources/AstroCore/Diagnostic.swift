@@ -1,0 +1,76 @@
+/// Renders a `ShellError` the one way astrosh shows errors:
+///
+///     error: unknown command 'lst'
+///       --> deploy.astro:3:9
+///        |
+///      3 | let x = lst
+///        |         ^^^ not a builtin or a def
+///        = hint: did you mean 'list'?
+public enum Diagnostic {
+  public static func render(_ error: ShellError, color: Bool = false) -> String {
+    let red = color ? "\u{1B}[1;31m" : ""
+    let blue = color ? "\u{1B}[1;34m" : ""
+    let bold = color ? "\u{1B}[1m" : ""
+    let reset = color ? "\u{1B}[0m" : ""
+    var out = "\(red)error\(reset)\(bold): \(error.message)\(reset)\n"
+    if let loc = error.location {
+      let (line, column) = loc.file.lineAndColumn(of: loc.span.start)
+      let gutter = String(repeating: " ", count: String(line).count)
+      out += "\(gutter)\(blue)-->\(reset) \(loc.file.name):\(line):\(column)\n"
+      let text = loc.file.line(line)
+      out += "\(gutter) \(blue)|\(reset)\n"
+      out += "\(blue)\(line) |\(reset) \(text.replacingTabs)\n"
+      let endLC = loc.file.lineAndColumn(of: max(loc.span.start, loc.span.end - 1))
+      let width = endLC.line == line ? max(1, endLC.column - column + 1) : 1
+      let pad = String(repeating: " ", count: column - 1)
+      out += "\(gutter) \(blue)|\(reset) \(pad)\(red)\(String(repeating: "^", count: width))\(reset)\n"
+      if let hint = error.hint { out += "\(gutter) \(blue)=\(reset) hint: \(hint)\n" }
+    } else if let hint = error.hint {
+      out += "  = hint: \(hint)\n"
+    }
+    return out
+  }
+}
+
+extension String {
+  fileprivate var replacingTabs: String {
+    contains("\t") ? replacingOccurrences(of: "\t", with: " ") : self
+  }
+}
+
+/// Suggestions by edit distance, for "did you mean" hints.
+public enum Suggest {
+  /// The candidate closest to `word`, if it is close enough to be a likely typo.
+  public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    let limit = max(1, word.count / 3)
+    var best: (String, Int)?
+    for c in candidates {
+      let d = distance(word.lowercased(), c.lowercased())
+      if d <= limit, best == nil || d < best!.1 { best = (c, d) }
+    }
+    return best?.0
+  }
+
+  /// A hint sentence, or nil when nothing is close.
+  public static func hint(for word: String, in candidates: some Sequence<String>) -> String? {
+    closest(to: word, in: candidates).map { "did you mean '\($0)'?" }
+  }
+
+  /// Levenshtein distance over characters.
+  public static func distance(_ a: String, _ b: String) -> Int {
+    let x = Array(a)
+    let y = Array(b)
+    if x.isEmpty { return y.count }
+    if y.isEmpty { return x.count }
+    var prev = Array(0...y.count)
+    var cur = [Int](repeating: 0, count: y.count + 1)
+    for i in 1...x.count {
+      cur[0] = i
+      for j in 1...y.count {
+        cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+      }
+      swap(&prev, &cur)
+    }
+    return prev[y.count]
+  }
+}

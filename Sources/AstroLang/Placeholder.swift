@@ -1,0 +1,1 @@
+// Placeholder until the AstroLang target gets its first real file.

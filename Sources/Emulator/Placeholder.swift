@@ -1,0 +1,1 @@
+// Placeholder until the Emulator target gets its first real file.

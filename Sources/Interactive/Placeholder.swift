@@ -1,0 +1,1 @@
+// Placeholder until the Interactive target gets its first real file.

@@ -1,0 +1,1 @@
+// Placeholder until the LineEditor target gets its first real file.

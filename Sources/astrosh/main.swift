@@ -1,0 +1,3 @@
+import AstroshKit
+
+AstroshMain.run()
