@@ -53,7 +53,9 @@ public struct Flag: Sendable {
   public var type: ParamType?
   public var description: String
 
-  public init(_ name: String, short: Character? = nil, _ type: ParamType? = nil, _ description: String) {
+  public init(
+    _ name: String, short: Character? = nil, _ type: ParamType? = nil, _ description: String
+  ) {
     self.name = name
     self.short = short
     self.type = type

@@ -23,7 +23,8 @@ public enum Diagnostic {
       let endLC = loc.file.lineAndColumn(of: max(loc.span.start, loc.span.end - 1))
       let width = endLC.line == line ? max(1, endLC.column - column + 1) : 1
       let pad = String(repeating: " ", count: column - 1)
-      out += "\(gutter) \(blue)|\(reset) \(pad)\(red)\(String(repeating: "^", count: width))\(reset)\n"
+      out +=
+        "\(gutter) \(blue)|\(reset) \(pad)\(red)\(String(repeating: "^", count: width))\(reset)\n"
       if let hint = error.hint { out += "\(gutter) \(blue)=\(reset) hint: \(hint)\n" }
     } else if let hint = error.hint {
       out += "  = hint: \(hint)\n"
@@ -67,7 +68,8 @@ public enum Suggest {
     for i in 1...x.count {
       cur[0] = i
       for j in 1...y.count {
-        cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+        cur[j] = Swift.min(
+          prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
       }
       swap(&prev, &cur)
     }

@@ -10,7 +10,8 @@ extension JSON {
   }
 
   /// Appends the JSON form of `value` to `out`.
-  public static func write(_ value: Value, into out: inout String, indent: Int = 0, level: Int = 0) {
+  public static func write(_ value: Value, into out: inout String, indent: Int = 0, level: Int = 0)
+  {
     switch value {
     case .null: out += "null"
     case .bool(let b): out += b ? "true" : "false"
@@ -21,7 +22,8 @@ extension JSON {
     case .binary(let b): writeString(Data(b).base64EncodedString(), into: &out)
     case .closure: writeString("<closure>", into: &out)
     case .range(let r):
-      write(.list((0..<r.count).map { .int(r.element(at: $0)) }), into: &out, indent: indent,
+      write(
+        .list((0..<r.count).map { .int(r.element(at: $0)) }), into: &out, indent: indent,
         level: level)
     case .list(let items):
       if items.isEmpty {
@@ -106,11 +108,14 @@ extension JSON {
 /// UTC ISO-8601 timestamps as the API writes them, read with or without fractional seconds.
 public enum ISODate {
   public static func format(_ date: Date) -> String {
-    date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon).timeZone(separator: .omitted))
+    date.formatted(
+      .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
+        .timeSeparator(.colon).timeZone(separator: .omitted))
   }
 
   public static func parse(_ text: String) -> Date? {
     if let d = try? Date(text, strategy: .iso8601) { return d }
-    return try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true))
+    return try? Date(
+      text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true))
   }
 }

@@ -27,8 +27,9 @@ public final class SourceFile: Sendable {
       let mid = (lo + hi + 1) / 2
       if lineStarts[mid] <= clamped { lo = mid } else { hi = mid - 1 }
     }
-    let utf8 = Array(text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: lineStarts[lo])...]
-      .prefix(clamped - lineStarts[lo]))
+    let utf8 = Array(
+      text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: lineStarts[lo])...]
+        .prefix(clamped - lineStarts[lo]))
     let column = String(decoding: utf8, as: UTF8.self).count + 1
     return (lo + 1, column)
   }
@@ -59,7 +60,9 @@ public struct Span: Sendable, Equatable, Hashable {
   public static let none = Span(0, 0)
 
   /// The smallest span covering both.
-  public func merged(with other: Span) -> Span { Span(min(start, other.start), max(end, other.end)) }
+  public func merged(with other: Span) -> Span {
+    Span(min(start, other.start), max(end, other.end))
+  }
 }
 
 /// Where something happened: a span in a named source.

@@ -76,7 +76,10 @@ public enum Models {
 
   public static let createOrganizationRequest = Model(
     "CreateOrganizationRequest",
-    [Field("metadata", .freeform), Field("name", .string(StringRule(maxLength: 50)), required: true)])
+    [
+      Field("metadata", .freeform),
+      Field("name", .string(StringRule(maxLength: 50)), required: true),
+    ])
 
   public static let updateOrganizationRequest = Model(
     "UpdateOrganizationRequest",
@@ -140,7 +143,8 @@ public enum Models {
       Field("configuration", .object(ssoConnectionConfig), required: true),
       Field("idpInitiatedLoginEnabled", .boolean),
       Field("jitPolicy", .object(jitPolicy)),
-      Field("managedDomains", .list(.object(ssoConnectionManagedDomain), minItems: 1), required: true),
+      Field(
+        "managedDomains", .list(.object(ssoConnectionManagedDomain), minItems: 1), required: true),
     ])
 
   public static let updateSsoConnectionRequest = Model(
@@ -150,7 +154,8 @@ public enum Models {
       Field("enabled", .boolean, required: true),
       Field("idpInitiatedLoginEnabled", .boolean, required: true),
       Field("jitPolicy", .object(jitPolicy)),
-      Field("managedDomains", .list(.object(ssoConnectionManagedDomain), minItems: 1), required: true),
+      Field(
+        "managedDomains", .list(.object(ssoConnectionManagedDomain), minItems: 1), required: true),
     ])
 
   public static let ssoBypassKey = Model(

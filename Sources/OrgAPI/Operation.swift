@@ -70,7 +70,9 @@ public struct Operation: Sendable {
   /// The literal and placeholder segments of `path`.
   public var segments: [PathSegment] {
     path.split(separator: "/").map { part in
-      if part.hasPrefix("{"), part.hasSuffix("}") { return .parameter(String(part.dropFirst().dropLast())) }
+      if part.hasPrefix("{"), part.hasSuffix("}") {
+        return .parameter(String(part.dropFirst().dropLast()))
+      }
       return .literal(String(part))
     }
   }

@@ -91,7 +91,8 @@ public enum Operations {
       name: "list_organization_auth_ids", method: .get, path: "/organizationAuthIds",
       pathParams: [],
       query: [
-        QueryParam("email", .text, required: true, "the user email to find organization auth ids for")
+        QueryParam(
+          "email", .text, required: true, "the user email to find organization auth ids for")
       ],
       body: nil, response: .array(.text),
       summary: "List the auth ids of the organizations an email can log in to (no token needed)",
@@ -101,7 +102,8 @@ public enum Operations {
       pathParams: [],
       query: [
         QueryParam("search", .text, "text to search for"),
-        QueryParam("trialStatus", .oneOf(["active", "all", "expired", "none"]), "filter by trial status"),
+        QueryParam(
+          "trialStatus", .oneOf(["active", "all", "expired", "none"]), "filter by trial status"),
         QueryParam("supportPlan", Models.supportPlan, "filter by support plan"),
         QueryParam("product", .oneOf(["HOSTED", "HYBRID"]), "filter by product"),
         QueryParam(

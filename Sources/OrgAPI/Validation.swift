@@ -14,7 +14,9 @@ extension Schema {
     switch self {
     case .any: return
     case .string(let rule):
-      guard case .string(let s) = value else { return fail("must be a string, not \(value.typeName)") }
+      guard case .string(let s) = value else {
+        return fail("must be a string, not \(value.typeName)")
+      }
       if let values = rule.values, !values.contains(s) {
         fail("must be one of \(values.joined(separator: ", ")), not '\(s)'")
       }
@@ -32,16 +34,22 @@ extension Schema {
     case .freeform:
       guard case .record = value else { return fail("must be an object, not \(value.typeName)") }
     case .map(let valueSchema):
-      guard case .record(let r) = value else { return fail("must be an object, not \(value.typeName)") }
+      guard case .record(let r) = value else {
+        return fail("must be an object, not \(value.typeName)")
+      }
       for (k, v) in r.pairs { valueSchema.check(v, at: join(path, k), into: &found) }
     case .array(let item, let minItems):
-      guard case .list(let items) = value else { return fail("must be a list, not \(value.typeName)") }
+      guard case .list(let items) = value else {
+        return fail("must be a list, not \(value.typeName)")
+      }
       if let minItems, items.count < minItems {
         fail(minItems == 1 ? "must not be empty" : "must have at least \(minItems) items")
       }
       for (i, v) in items.enumerated() { item.check(v, at: "\(path)[\(i)]", into: &found) }
     case .object(let model):
-      guard case .record(let r) = value else { return fail("must be an object, not \(value.typeName)") }
+      guard case .record(let r) = value else {
+        return fail("must be an object, not \(value.typeName)")
+      }
       for field in model.fields {
         let fieldPath = join(path, field.name)
         guard let v = r[field.name], !v.isNull else {
@@ -53,5 +61,7 @@ extension Schema {
     }
   }
 
-  private func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+  private func join(_ path: String, _ key: String) -> String {
+    path.isEmpty ? key : "\(path).\(key)"
+  }
 }

@@ -1,0 +1,203 @@
+import AstroCore
+
+/// The command line of `astrosh`, parsed.
+///
+/// Global options come before the script; everything after the script path (or after
+/// `-c CODE`) is handed to the script as `$args`.
+public struct Options: Sendable {
+  public enum Mode: Sendable, Equatable {
+    case interactiveOrStdin
+    case file(String)
+    case code(String)
+    case serve([String])
+    case help
+    case version
+  }
+
+  public var mode: Mode = .interactiveOrStdin
+  public var scriptArguments: [String] = []
+  public var sandbox = false
+  public var sandboxState: String?
+  public var apiURL: String?
+  public var organization: String?
+  public var output: String?
+  public var trace = false
+  public var dryRun = false
+  public var keepGoing = false
+  public var journal: String?
+  public var rateLimits: String?
+  public var retryUnsafe = false
+  public var showSecrets = false
+  public var color: Bool?
+
+  public init() {}
+
+  /// Options that take a value, with the text `--help` shows for each.
+  static let valued: [(name: String, value: String, help: String)] = [
+    ("sandbox-state", "FILE", "keep the sandbox's state in FILE across runs (implies --sandbox)"),
+    (
+      "api-url", "URL",
+      "API base URL (default $ASTRO_API_URL or https://api.astronomer.io/v1alpha1)"
+    ),
+    ("organization", "ID", "default organization id or short name ($ASTRO_ORGANIZATION_ID)"),
+    ("output", "FORMAT", "how results are shown: table, json, ndjson or csv"),
+    ("journal", "FILE", "record completed changes in FILE; a rerun skips what is done"),
+    ("rate-limit", "SPEC", "client-side limits per second, e.g. get=10,post=5,delete=5"),
+  ]
+
+  /// Switches, with the text `--help` shows for each.
+  static let switches: [(name: String, help: String)] = [
+    ("sandbox", "talk to the built-in emulator of the API instead of Astronomer"),
+    ("trace", "print every request and response line with timings to stderr"),
+    ("dry-run", "send no changing request; print what would be sent"),
+    ("keep-going", "in bulk work, carry on after a failed item and report them all"),
+    ("retry-unsafe", "also retry a create after a server error or timeout (may duplicate)"),
+    ("show-secrets", "show secret values in tables instead of masking them"),
+    ("color", "force coloured output"),
+    ("no-color", "never colour output (also $NO_COLOR)"),
+  ]
+
+  static let formats = ["table", "json", "ndjson", "csv"]
+
+  /// Parses the arguments after the program name.
+  public static func parse(_ arguments: [String]) throws -> Options {
+    var o = Options()
+    var rest = arguments[...]
+    if rest.first == "serve" {
+      o.mode = .serve(Array(rest.dropFirst()))
+      return o
+    }
+    while let arg = rest.popFirst() {
+      if arg == "--" {
+        if let file = rest.popFirst() { o.mode = .file(file) }
+        o.scriptArguments = Array(rest)
+        return o
+      }
+      if arg == "-h" || arg == "--help" {
+        o.mode = .help
+        return o
+      }
+      if arg == "-V" || arg == "--version" {
+        o.mode = .version
+        return o
+      }
+      if arg == "-c" {
+        guard let code = rest.popFirst() else {
+          throw ShellError.usage(
+            "missing_value", "'-c' needs the code to run", hint: "astrosh -c 'print 1'")
+        }
+        o.mode = .code(code)
+        o.scriptArguments = Array(rest)
+        return o
+      }
+      if arg.hasPrefix("--") {
+        try o.apply(flag: String(arg.dropFirst(2)), from: &rest)
+        continue
+      }
+      if arg.hasPrefix("-") && arg.count > 1 {
+        throw ShellError.usage(
+          "unknown_option", "unknown option '\(arg)'", hint: "run 'astrosh --help' for the options")
+      }
+      o.mode = .file(arg)
+      o.scriptArguments = Array(rest)
+      return o
+    }
+    return o
+  }
+
+  private mutating func apply(flag raw: String, from rest: inout ArraySlice<String>) throws {
+    var name = raw
+    var inlineValue: String?
+    if let eq = raw.firstIndex(of: "=") {
+      name = String(raw[..<eq])
+      inlineValue = String(raw[raw.index(after: eq)...])
+    }
+    if Options.switches.contains(where: { $0.name == name }) {
+      guard inlineValue == nil else {
+        throw ShellError.usage("unexpected_value", "'--\(name)' takes no value")
+      }
+      setSwitch(name)
+      return
+    }
+    guard Options.valued.contains(where: { $0.name == name }) else {
+      let all = Options.switches.map(\.name) + Options.valued.map(\.name)
+      throw ShellError.usage(
+        "unknown_option", "unknown option '--\(name)'",
+        hint: Suggest.closest(to: name, in: all).map { "did you mean '--\($0)'?" }
+          ?? "run 'astrosh --help' for the options")
+    }
+    guard let value = inlineValue ?? rest.popFirst() else {
+      throw ShellError.usage("missing_value", "'--\(name)' needs a value")
+    }
+    try setValue(name, value)
+  }
+
+  private mutating func setSwitch(_ name: String) {
+    switch name {
+    case "sandbox": sandbox = true
+    case "trace": trace = true
+    case "dry-run": dryRun = true
+    case "keep-going": keepGoing = true
+    case "retry-unsafe": retryUnsafe = true
+    case "show-secrets": showSecrets = true
+    case "color": color = true
+    case "no-color": color = false
+    default: break
+    }
+  }
+
+  private mutating func setValue(_ name: String, _ value: String) throws {
+    switch name {
+    case "sandbox-state":
+      sandboxState = value
+      sandbox = true
+    case "api-url": apiURL = value
+    case "organization": organization = value
+    case "output":
+      guard Options.formats.contains(value) else {
+        throw ShellError.usage(
+          "invalid_value", "unknown output format '\(value)'",
+          hint: "use one of \(Options.formats.joined(separator: ", "))")
+      }
+      output = value
+    case "journal": journal = value
+    case "rate-limit": rateLimits = value
+    default: break
+    }
+  }
+
+  /// The text of `astrosh --help`.
+  public static var usage: String {
+    var s = """
+      astrosh: a scriptable shell for the Astronomer Organization API
+
+      usage:
+        astrosh [options]                      interactive shell (or a script on stdin)
+        astrosh [options] FILE.astro [args…]   run a script
+        astrosh [options] -c CODE [args…]      run CODE
+        astrosh serve [--help]                 serve the API emulator over HTTP
+
+      options:
+
+      """
+    for v in valued {
+      s +=
+        "  --\(v.name) \(v.value)".padding(toLength: 28, withPad: " ", startingAt: 0) + v.help
+        + "\n"
+    }
+    for sw in switches {
+      s += "  --\(sw.name)".padding(toLength: 28, withPad: " ", startingAt: 0) + sw.help + "\n"
+    }
+    s += """
+        -h, --help                show this help
+        -V, --version             show the version
+
+      environment: ASTRO_API_TOKEN, ASTRO_API_URL, ASTRO_ORGANIZATION_ID, NO_COLOR,
+      XDG_STATE_HOME (see docs/environment.md)
+      exit codes: 0 ok, 1 runtime error, 2 usage error, 3 syntax error, 4 API client error
+      (4xx), 5 API server or network error, 6 partial failure, 130 interrupted
+
+      """
+    return s
+  }
+}

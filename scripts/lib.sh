@@ -1,0 +1,26 @@
+# Shared by the scripts in this folder: installs what a fresh Debian machine lacks.
+# Sourced, not run.
+
+# Debian packages needed to build and test astrosh.
+ASTROSH_BUILD_PACKAGES=(libedit-dev libmicrohttpd-dev zlib1g-dev pkg-config)
+
+# Installs the given Debian packages that are not installed yet, quietly, on stderr.
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "astrosh: installing ${missing[*]}" >&2
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >&2
+}
+
+ensure_swift() {
+  if ! command -v swift >/dev/null 2>&1; then
+    echo "astrosh: the Swift toolchain (swift) is not on PATH; install Swift 6 first" >&2
+    exit 1
+  fi
+}
