@@ -41,7 +41,7 @@ let package = Package(
     .testTarget(name: "EmulatorTests", dependencies: ["Emulator"]),
     .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"]),
     .testTarget(
-      name: "AstroshTests", dependencies: ["AstroshKit"],
+      name: "AstroshTests", dependencies: ["AstroshKit", "astrosh"],
       resources: [.copy("Golden")]),
   ]
 )
