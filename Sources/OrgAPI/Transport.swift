@@ -54,7 +54,10 @@ public struct APIResponse: Sendable {
 /// Why a request got no HTTP answer at all.
 public struct TransportError: Error, Sendable {
   public enum Reason: Sendable, Equatable {
+    /// No connection was made (refused, unknown host): the server saw nothing.
     case connectionFailed
+    /// The connection broke after the request was sent: the server may have acted.
+    case connectionLost
     case timedOut
     case cancelled
     case tls
@@ -71,6 +74,18 @@ public struct TransportError: Error, Sendable {
     self.host = host
     self.detail = detail
   }
+
+  /// A one-line message naming the host and the cause.
+  public var message: String {
+    switch reason {
+    case .connectionFailed: return "cannot connect to \(host): \(detail)"
+    case .connectionLost: return "the connection to \(host) was lost: \(detail)"
+    case .timedOut: return "\(host) did not answer in time: \(detail)"
+    case .cancelled: return "the request to \(host) was cancelled"
+    case .tls: return "secure connection to \(host) failed: \(detail)"
+    case .other: return "request to \(host) failed: \(detail)"
+    }
+  }
 }
 
 /// Something that carries API requests: URLSession to a real server, or the in-process
@@ -81,6 +96,65 @@ public protocol Transport: Sendable {
   /// can abandon a request in flight; the transport then throws `.cancelled`.
   func send(_ request: APIRequest, isCancelled: @escaping @Sendable () -> Bool) throws
     -> APIResponse
+  /// Sends one request and returns as soon as the status and headers are in, with the
+  /// body still arriving; for large downloads (the audit logs) that should not be held
+  /// in memory whole.
+  func open(_ request: APIRequest, isCancelled: @escaping @Sendable () -> Bool) throws
+    -> StreamedResponse
   /// What the user is talking to, for prompts and traces: `sandbox` or a host name.
   var targetDescription: String { get }
+}
+
+extension Transport {
+  /// Transports that have the whole body at once stream it as a single chunk.
+  public func open(_ request: APIRequest, isCancelled: @escaping @Sendable () -> Bool) throws
+    -> StreamedResponse
+  {
+    let response = try send(request, isCancelled: isCancelled)
+    var delivered = false
+    return StreamedResponse(status: response.status, headers: response.headers) {
+      if delivered || response.body.isEmpty { return nil }
+      delivered = true
+      return response.body
+    }
+  }
+}
+
+/// A response whose body is read chunk by chunk.
+public final class StreamedResponse: @unchecked Sendable {
+  public let status: Int
+  public let headers: [(name: String, value: String)]
+  private let pull: () throws -> [UInt8]?
+  private let onClose: () -> Void
+
+  /// `pull` returns the next chunk, nil at the end, or throws when the body broke off.
+  public init(
+    status: Int, headers: [(name: String, value: String)],
+    onClose: @escaping () -> Void = {}, pull: @escaping () throws -> [UInt8]?
+  ) {
+    self.status = status
+    self.headers = headers
+    self.pull = pull
+    self.onClose = onClose
+  }
+
+  public func header(_ name: String) -> String? {
+    headers.first { $0.name.lowercased() == name.lowercased() }?.value
+  }
+
+  /// The next chunk of the body, or nil once it is complete.
+  public func next() throws -> [UInt8]? { try pull() }
+
+  /// Reads the rest of the body into memory (for small answers such as errors).
+  public func readAll(limit: Int = 16 << 20) throws -> [UInt8] {
+    var out: [UInt8] = []
+    while let chunk = try next() {
+      out += chunk
+      if out.count >= limit { break }
+    }
+    return out
+  }
+
+  /// Stops the transfer early; the consumer no longer wants the rest.
+  public func close() { onClose() }
 }
