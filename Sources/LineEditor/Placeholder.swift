@@ -1,1 +1,0 @@
-// Placeholder until the LineEditor target gets its first real file.
