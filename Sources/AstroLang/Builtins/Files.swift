@@ -1,0 +1,246 @@
+import AstroCore
+import Foundation
+
+/// `open` and `save`: files in the formats the language reads and writes.
+enum FileBuiltins {
+  static let all: [Builtin] = [open, save]
+
+  /// The formats a file can be read or written as.
+  enum FileFormat: String, CaseIterable {
+    case json, ndjson, csv, tsv, text
+
+    /// The format a path's extension implies (after any `.gz`); text when unknown.
+    static func of(_ path: String) -> FileFormat {
+      switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+      case "json": return .json
+      case "ndjson", "jsonl": return .ndjson
+      case "csv": return .csv
+      case "tsv": return .tsv
+      default: return .text
+      }
+    }
+
+    static let names = FileFormat.allCases.map(\.rawValue)
+  }
+
+  /// The path without `.gz`, whether it had one, and the format to use.
+  static func plan(_ call: Invocation, _ path: String) throws -> (gzip: Bool, format: FileFormat) {
+    let gzip = path.lowercased().hasSuffix(".gz")
+    let inner = gzip ? String(path.dropLast(3)) : path
+    guard let name = try call.flagString("format") else { return (gzip, FileFormat.of(inner)) }
+    guard let format = FileFormat(rawValue: name) else {
+      throw call.invalid(
+        "unknown format '\(name)'",
+        hint: Suggest.hint(for: name, in: FileFormat.names)
+          ?? "formats: \(FileFormat.names.joined(separator: ", "))")
+    }
+    return (gzip, format)
+  }
+
+  static let open = define(
+    "open", category: Category.files,
+    abstract: "read a file as data: JSON, NDJSON (streamed), CSV, TSV or text by extension",
+    details: """
+      `.json` gives a value, `.ndjson`/`.jsonl` a stream read line by line (a big file \
+      never sits in memory whole), `.csv`/`.tsv` a list of records (see `from_csv`), and \
+      any other file its text. `--format` overrides the extension and `--raw` gives the \
+      bytes. A `.gz` suffix is decompressed first when this build can.
+      """,
+    signature: Signature(
+      positional: [Parameter("path", .path, "the file to read")],
+      flags: [
+        Flag("format", short: "f", .oneOf(FileFormat.names), "read as this format"),
+        switchFlag("raw", short: "r", "give the file's bytes as binary, unparsed"),
+      ],
+      input: "nothing", output: "any"),
+    examples: [
+      Example(
+        "Write a JSON file and read it back",
+        "{a: [1, 2]} | save --force /tmp/astrosh-open-1.json; open /tmp/astrosh-open-1.json",
+        result: #"{"a":[1,2]}"#),
+      Example(
+        "Stream an NDJSON file through a filter",
+        #"[{outcome: "FAILED"}, {outcome: "OK"}] | save --force /tmp/astrosh-open-2.ndjson; open /tmp/astrosh-open-2.ndjson | where outcome == "FAILED" | count"#,
+        result: "1"),
+    ]
+  ) { call in
+    let path = FileIO.resolve(try call.string(0, "path"), call.ctx)
+    let (gzip, format) = try plan(call, path)
+    if call.has("raw") { return .value(.binary(try FileIO.readAll(path))) }
+    if format == .ndjson && !gzip {
+      let reader = NDJSONFileReader(fd: try FileIO.openForReading(path), path: path)
+      return .stream(ValueStream { try reader.next() })
+    }
+    var bytes = try FileIO.readAll(path)
+    if gzip { bytes = try FileIO.gzip(call.ctx, path).decompress(bytes) }
+    return try decode(bytes, format: format, path: path)
+  }
+
+  static func decode(_ bytes: [UInt8], format: FileFormat, path: String) throws -> PipelineData {
+    switch format {
+    case .json:
+      do {
+        return .value(try bytes.withUnsafeBufferPointer { try JSON.parse(bytes: $0) })
+      } catch let error as JSON.SyntaxError {
+        throw FormatBuiltins.jsonError(error, in: path)
+      }
+    case .ndjson:
+      let reader = NDJSONFileReader(bytes: bytes, path: path)
+      return .stream(ValueStream { try reader.next() })
+    case .csv, .tsv:
+      var options = CSV.ReadOptions()
+      if format == .tsv { options.separator = 0x09 }
+      do {
+        return .value(.list(try CSV.parse(bytes: bytes, options: options)))
+      } catch let error as CSV.ParseError {
+        throw FormatBuiltins.csvError(error, in: path)
+      }
+    case .text:
+      guard let text = String(bytes: bytes, encoding: .utf8) else { return .value(.binary(bytes)) }
+      return .value(.string(text))
+    }
+  }
+
+  static let save = define(
+    "save", category: Category.files,
+    abstract: "write the input to a file, replacing it atomically",
+    details: """
+      The format follows the extension as for `open` (or `--format`): JSON (indented), \
+      NDJSON (written as the stream arrives), CSV/TSV, or text. A string input and \
+      binary input are written as they are. The new content goes to a temporary file \
+      that is synced and then renamed over the target, so a reader never sees half a \
+      file. An existing file is only replaced with `--force`; `--append` adds to the end \
+      instead (not atomic).
+      """,
+    signature: Signature(
+      positional: [Parameter("path", .path, "the file to write")],
+      flags: [
+        Flag("format", short: "f", .oneOf(FileFormat.names), "write as this format"),
+        switchFlag("force", "replace the file if it exists"),
+        switchFlag("append", short: "a", "add to the end of the file instead of replacing it"),
+      ],
+      input: "any", output: "nothing"),
+    examples: [
+      Example(
+        "Save records as CSV and read the text back",
+        #"[{a: 1, b: "x,y"}] | save --force /tmp/astrosh-save-1.csv; open --format text /tmp/astrosh-save-1.csv"#,
+        result: #""a,b\n1,\"x,y\"\n""#)
+    ]
+  ) { call in
+    let path = FileIO.resolve(try call.string(0, "path"), call.ctx)
+    let (gzip, format) = try plan(call, path)
+    let append = call.has("append")
+    if !append && !call.has("force") && FileManager.default.fileExists(atPath: path) {
+      throw ShellError.runtime(
+        "file_exists", "'\(path)' already exists", hint: "use --force to replace it")
+    }
+    var sink: any FileSink =
+      append ? try AppendWriter(path: path) : try AtomicWriter(path: path)
+    if gzip { sink = GzipSink(inner: sink, codec: try FileIO.gzip(call.ctx, path)) }
+    do {
+      try encode(call, format: format, into: sink)
+      try sink.commit()
+    } catch {
+      sink.abandon()
+      throw error
+    }
+    return .value(.null)
+  }
+
+  static func encode(_ call: Invocation, format: FileFormat, into sink: any FileSink) throws {
+    if case .value(let v) = call.input {
+      if case .string(let s) = v { return try sink.write(s) }
+      if case .binary(let b) = v { return try sink.write(bytes: b) }
+    }
+    switch format {
+    case .json:
+      let value =
+        call.input.isSequence
+        ? .list(try Streams.collect(call.input, call.ctx)) : try call.input.collect()
+      try sink.write(JSON.serialize(value, indent: 2) + "\n")
+    case .ndjson:
+      try Streams.forEach(call.input, call.ctx) { try sink.write(NDJSON.line($0)) }
+    case .csv, .tsv:
+      var options = CSV.WriteOptions()
+      if format == .tsv { options.separator = "\t" }
+      let items = try Streams.collect(call.input, call.ctx)
+      do {
+        try sink.write(try CSV.write(items, options: options))
+      } catch let error as CSV.WriteError {
+        throw ShellError.runtime("invalid_csv", error.message)
+      }
+    case .text:
+      try Streams.forEach(call.input, call.ctx) { try sink.write($0.plainText + "\n") }
+    }
+  }
+}
+
+/// Where `save` writes: atomically, appending, or through gzip.
+protocol FileSink: AnyObject {
+  func write(_ text: String) throws
+  func write(bytes: [UInt8]) throws
+  func commit() throws
+  func abandon()
+}
+
+extension AtomicWriter: FileSink {}
+
+/// Appends to a file; used by `save --append`, where atomic replacement does not apply.
+final class AppendWriter: FileSink {
+  private let path: String
+  private var fd: Int32
+
+  init(path: String) throws {
+    self.path = path
+    fd = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o666)
+    guard fd >= 0 else { throw FileIO.error("write", path) }
+  }
+
+  deinit { abandon() }
+
+  func write(_ text: String) throws { try write(bytes: Array(text.utf8)) }
+
+  func write(bytes: [UInt8]) throws {
+    var offset = 0
+    while offset < bytes.count {
+      let n = bytes.withUnsafeBytes {
+        Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset)
+      }
+      if n < 0 && errno == EINTR { continue }
+      if n < 0 { throw FileIO.error("write", path) }
+      offset += n
+    }
+  }
+
+  func commit() throws {
+    guard fsync(fd) == 0 else { throw FileIO.error("write", path) }
+    abandon()
+  }
+
+  func abandon() {
+    if fd >= 0 { close(fd) }
+    fd = -1
+  }
+}
+
+/// Collects the content, then hands it compressed to the inner sink on commit.
+final class GzipSink: FileSink {
+  private let inner: any FileSink
+  private let codec: GzipCodec
+  private var content: [UInt8] = []
+
+  init(inner: any FileSink, codec: GzipCodec) {
+    self.inner = inner
+    self.codec = codec
+  }
+
+  func write(_ text: String) throws { content.append(contentsOf: text.utf8) }
+  func write(bytes: [UInt8]) throws { content.append(contentsOf: bytes) }
+
+  func commit() throws {
+    try inner.write(bytes: try codec.compress(content))
+    try inner.commit()
+  }
+
+  func abandon() { inner.abandon() }
+}
