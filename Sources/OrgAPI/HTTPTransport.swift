@@ -176,9 +176,19 @@ public final class HTTPTransport: Transport, @unchecked Sendable {
       NSURLErrorServerCertificateNotYetValid, NSURLErrorClientCertificateRejected:
       reason = .tls
     default:
-      // libcurl's TLS failures arrive as code -1 with curl's own text.
+      // libcurl's own failures arrive as code -1 with curl's text.
       let lower = detail.lowercased()
-      reason = lower.contains("ssl") || lower.contains("certificate") ? .tls : .other
+      if lower.contains("ssl") || lower.contains("certificate") {
+        reason = .tls
+      } else if ["transfer closed", "recv failure", "empty reply", "connection reset"].contains(
+        where: lower.contains)
+      {
+        reason = .connectionLost
+      } else if lower.contains("couldn't connect") || lower.contains("could not resolve") {
+        reason = .connectionFailed
+      } else {
+        reason = .other
+      }
     }
     return TransportError(reason, host: hostDescription, detail: TransportText.cause(detail))
   }

@@ -1,0 +1,263 @@
+import AstroCore
+import Foundation
+
+/// The one API client of the process: every request of every builtin, function, `each`
+/// and bulk pipeline goes through `perform`, so the rate limits, retries, dry run, trace
+/// and redaction hold everywhere and nothing can go around them.
+///
+/// Thread-safe: bulk work calls it from many threads at once.
+public final class APIClient: @unchecked Sendable {
+  public struct Configuration: Sendable {
+    public var transport: any Transport
+    /// The bearer token; nil sends no `Authorization` header.
+    public var token: String?
+    public var rateLimits: RateLimits
+    public var retry: RetryPolicy
+    /// Send no mutating request; print it and return a description instead.
+    public var dryRun: Bool
+    /// Print every request and response line with its timing.
+    public var trace: Bool
+    /// The organization that organization-scoped builtins use when none is given.
+    public var defaultOrganization: String?
+    /// How many requests a builtin fed by a pipeline keeps in flight.
+    public var bulkConcurrency: Int
+    public var clock: APIClock
+
+    public init(
+      transport: any Transport, token: String? = nil, rateLimits: RateLimits = .documented,
+      retry: RetryPolicy = RetryPolicy(), dryRun: Bool = false, trace: Bool = false,
+      defaultOrganization: String? = nil, bulkConcurrency: Int = 8, clock: APIClock = .system
+    ) {
+      self.transport = transport
+      self.token = token
+      self.rateLimits = rateLimits
+      self.retry = retry
+      self.dryRun = dryRun
+      self.trace = trace
+      self.defaultOrganization = defaultOrganization
+      self.bulkConcurrency = max(1, bulkConcurrency)
+      self.clock = clock
+    }
+  }
+
+  public let configuration: Configuration
+  public let limiter: RateLimiter
+  public let redactor: Redactor
+  private let organization: Locked<String?>
+  private let serial = Locked(0)
+  private let bulkFailures = Locked(0)
+
+  public init(_ configuration: Configuration) {
+    self.configuration = configuration
+    limiter = RateLimiter(limits: configuration.rateLimits, clock: configuration.clock)
+    redactor = Redactor(secretValues: configuration.token.map { [$0] } ?? [])
+    organization = Locked(configuration.defaultOrganization)
+  }
+
+  /// The default organization; `use_organization` changes it for the rest of the session.
+  public var defaultOrganization: String? {
+    get { organization.current }
+    set { organization.withLock { $0 = newValue } }
+  }
+
+  /// Items that failed in bulk runs so far; the host exits with the partial-failure code
+  /// when this is not zero at the end of a `--keep-going` run.
+  public var failedItems: Int { bulkFailures.current }
+
+  func recordBulk(_ summary: BulkSummary) {
+    bulkFailures.withLock { $0 += summary.failures.count }
+  }
+
+  /// Sends one call (with rate limiting, retries and tracing) and decodes its answer.
+  /// In a dry run a mutating call is only described.
+  public func perform(_ call: APICall, io: CallIO) throws -> PipelineData {
+    let request = call.request(token: configuration.token)
+    if configuration.dryRun, call.operation.isMutating {
+      return .value(dryRunRecord(call, request, io: io))
+    }
+    if call.operation.requiresAuth, configuration.token == nil {
+      throw ShellError(
+        .usage, code: "missing_token", "\(call.operation.name) needs an API token",
+        hint: "set ASTRO_API_TOKEN, or run with --sandbox to try the emulator")
+    }
+    let streaming = call.operation.response.isStreamed
+    let id = serial.withLock { n -> Int in
+      n += 1
+      return n
+    }
+    var attempt = 0
+    while true {
+      attempt += 1
+      try limiter.acquire(call.operation.method, isCancelled: io.isCancelled)
+      traceRequest(id, request, attempt: attempt, io: io)
+      let started = configuration.clock.now()
+      let outcome = exchange(request, streaming: streaming, io: io)
+      let elapsed = configuration.clock.now() - started
+      switch outcome {
+      case .success(let answer) where (200..<300).contains(answer.status):
+        traceResponse(id, answer, body: answer.wholeBody, elapsed: elapsed, io: io)
+        return try ResponseDecoder(call: call, redactor: redactor).decode(answer)
+      case .success(let answer):
+        let body = try answer.body(limit: 1 << 20)
+        traceResponse(id, answer, body: body, elapsed: elapsed, io: io)
+        let retryAfter = answer.header("Retry-After")
+        let decision = configuration.retry.decide(
+          .status(answer.status, retryAfter: retryAfter), attempt: attempt,
+          method: call.operation.method)
+        if case .retry(let delay) = decision {
+          if answer.status == 429, retryAfter != nil {
+            limiter.holdOff(call.operation.method, for: delay)
+          }
+          try wait(id, delay, attempt: attempt, because: "\(answer.status)", io: io)
+          continue
+        }
+        throw APIErrors.status(
+          answer.status, body: body, headers: answer.headers, call: call, request: request,
+          note: decision.note, redactor: redactor)
+      case .failure(let error):
+        if error.reason == .cancelled { throw ShellError.interrupted }
+        trace(id, "< \(redactor.redact(text: error.message)) after \(ms(elapsed))", io: io)
+        let decision = configuration.retry.decide(
+          .transport(error.reason), attempt: attempt, method: call.operation.method)
+        if case .retry(let delay) = decision {
+          try wait(id, delay, attempt: attempt, because: "\(error.reason)", io: io)
+          continue
+        }
+        throw APIErrors.network(error, call: call, note: decision.note, redactor: redactor)
+      }
+    }
+  }
+
+  private func exchange(_ request: APIRequest, streaming: Bool, io: CallIO) -> Result<
+    Answer, TransportError
+  > {
+    do {
+      let transport = configuration.transport
+      if streaming {
+        return .success(.streamed(try transport.open(request, isCancelled: io.isCancelled)))
+      }
+      return .success(.whole(try transport.send(request, isCancelled: io.isCancelled)))
+    } catch let error as TransportError {
+      return .failure(error)
+    } catch {
+      return .failure(
+        TransportError(
+          .other, host: configuration.transport.targetDescription, detail: "\(error)"))
+    }
+  }
+
+  private func wait(_ id: Int, _ delay: Double, attempt: Int, because: String, io: CallIO) throws {
+    let total = configuration.retry.maxAttempts
+    trace(
+      id, "retry \(attempt + 1)/\(total) in \(String(format: "%.2f", delay)) s after \(because)",
+      io: io)
+    try configuration.clock.pause(delay, isCancelled: io.isCancelled)
+  }
+
+  // MARK: Dry run and trace
+
+  private func dryRunRecord(_ call: APICall, _ request: APIRequest, io: CallIO) -> Value {
+    let body = call.operation.body == nil ? nil : redactor.redact(call.body ?? .record(Record()))
+    var line = "dry-run: \(request.method.rawValue) \(redactor.redact(target: request.target))"
+    if let body { line += " " + JSON.serialize(body) }
+    io.diagnostics(line + "\n")
+    return .record(
+      Record([
+        ("dryRun", .bool(true)), ("operation", .string(call.operation.name)),
+        ("method", .string(request.method.rawValue)),
+        ("path", .string(redactor.redact(target: request.target))), ("body", body ?? .null),
+      ]))
+  }
+
+  private func traceRequest(_ id: Int, _ request: APIRequest, attempt: Int, io: CallIO) {
+    guard configuration.trace else { return }
+    var line = "> \(request.method.rawValue) \(redactor.redact(target: request.target))"
+    if let body = request.body { line += " " + redactor.redact(json: body) }
+    trace(id, line, io: io)
+    let headers = request.headers.map { h in
+      let value = h.name.lowercased() == "authorization" ? Redactor.authorization(h.value) : h.value
+      return "\(h.name): \(value)"
+    }
+    trace(id, "> " + headers.joined(separator: ", "), io: io)
+  }
+
+  private func traceResponse(
+    _ id: Int, _ response: Answer, body: [UInt8]?, elapsed: Double, io: CallIO
+  ) {
+    guard configuration.trace else { return }
+    var line = "< \(response.status) in \(ms(elapsed))"
+    if let requestId = response.header("X-Request-Id") { line += " request \(requestId)" }
+    if let body, !body.isEmpty {
+      line += ", \(body.count) bytes"
+      if !response.isBinary { line += " " + Snippet.of(body, redactor: redactor, limit: 2000) }
+    }
+    trace(id, line, io: io)
+  }
+
+  private func trace(_ id: Int, _ text: String, io: CallIO) {
+    guard configuration.trace else { return }
+    io.diagnostics("trace: #\(id) \(text)\n")
+  }
+
+  private func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
+}
+
+extension RetryPolicy.Decision {
+  var note: String? {
+    if case .giveUp(let note) = self { return note }
+    return nil
+  }
+}
+
+/// An HTTP answer: whole, or with its body still streaming in (the audit logs).
+enum Answer {
+  case whole(APIResponse)
+  case streamed(StreamedResponse)
+
+  var status: Int {
+    switch self {
+    case .whole(let r): return r.status
+    case .streamed(let r): return r.status
+    }
+  }
+
+  var headers: [(name: String, value: String)] {
+    switch self {
+    case .whole(let r): return r.headers
+    case .streamed(let r): return r.headers
+    }
+  }
+
+  func header(_ name: String) -> String? {
+    headers.first { $0.name.lowercased() == name.lowercased() }?.value
+  }
+
+  var wholeBody: [UInt8]? {
+    if case .whole(let r) = self { return r.body }
+    return nil
+  }
+
+  /// Whether the body is not text (gzip), so a trace shows only its size.
+  var isBinary: Bool {
+    let type = header("Content-Type")?.lowercased() ?? ""
+    return type.contains("gzip") || type.contains("octet-stream")
+  }
+
+  /// The body, read to the end or to `limit` bytes.
+  func body(limit: Int) throws -> [UInt8] {
+    switch self {
+    case .whole(let r): return r.body
+    case .streamed(let r):
+      defer { r.close() }
+      return try r.readAll(limit: limit)
+    }
+  }
+}
+
+extension ResponseShape {
+  /// Whether the answer is read as a stream rather than all at once.
+  var isStreamed: Bool {
+    if case .gzipNDJSON = self { return true }
+    return false
+  }
+}

@@ -1,0 +1,197 @@
+import AstroCore
+import Foundation
+
+/// The outcome of one item of a bulk run.
+public struct ItemResult: Sendable {
+  /// The item's position in the input, from 0.
+  public var index: Int
+  public var item: Value
+  public var outcome: Result<Value, ShellError>
+
+  public var isOK: Bool {
+    if case .success = outcome { return true }
+    return false
+  }
+
+  /// The record `--keep-going` yields: `{ok: true, value}` or `{ok: false, error, item}`.
+  public var record: Value {
+    switch outcome {
+    case .success(let v): return .record(Record([("ok", .bool(true)), ("value", v)]))
+    case .failure(let e):
+      return .record(
+        Record([("ok", .bool(false)), ("error", .record(e.asRecord)), ("item", item)]))
+    }
+  }
+}
+
+/// What a finished bulk run did, for the summary line.
+public struct BulkSummary: Sendable {
+  public var succeeded = 0
+  public var failures: [ItemResult] = []
+
+  public var total: Int { succeeded + failures.count }
+
+  /// `3 ok, 1 failed` and one line per failure naming the item and the reason.
+  public var text: String {
+    var out = "\(succeeded) ok, \(failures.count) failed\n"
+    for f in failures {
+      guard case .failure(let e) = f.outcome else { continue }
+      out += "  item \(f.index)\(BulkSummary.label(f.item)): \(e.message)\n"
+    }
+    return out
+  }
+
+  static func label(_ item: Value) -> String {
+    guard case .record(let r) = item else {
+      if case .string(let s) = item { return " (\(s))" }
+      return ""
+    }
+    for key in ["id", "name", "auth0ConnectionName", "shortName"] {
+      if let s = r[key]?.stringValue { return " (\(s))" }
+    }
+    return ""
+  }
+}
+
+/// Runs one piece of work per input item on a few threads and yields the results in
+/// input order, as a stream.
+///
+/// The input is pulled only by the consumer's thread (upstream stages may run language
+/// closures, which stay on the thread that called them); workers only run `work`.
+/// At most `window` items are in flight or waiting to be yielded, so memory stays flat.
+/// By default the first failure, in input order, is thrown once reached and no new item
+/// is started after a failure is seen; with `keepGoing` every item runs and each yields
+/// an `ItemResult`.
+public final class BulkRunner: @unchecked Sendable {
+  public typealias Work = @Sendable (Value) throws -> Value
+
+  private let input: ValueStream
+  private let workers: Int
+  private let window: Int
+  private let keepGoing: Bool
+  private let work: Work
+  private let onFinish: @Sendable (BulkSummary) -> Void
+  private let cond = NSCondition()
+  private var queue: [(index: Int, item: Value)] = []
+  private var results: [Int: ItemResult] = [:]
+  private var nextIndex = 0
+  private var nextEmit = 0
+  private var inputDone = false
+  private var halted = false
+  private var active = 0
+  private var summary = BulkSummary()
+  private var finished = false
+  /// Set once the first failure has been thrown; the stream is over after that.
+  private var thrown = false
+
+  public init(
+    input: ValueStream, workers: Int, keepGoing: Bool,
+    onFinish: @escaping @Sendable (BulkSummary) -> Void = { _ in }, work: @escaping Work
+  ) {
+    self.input = input
+    self.workers = max(1, workers)
+    window = max(1, workers) * 2
+    self.keepGoing = keepGoing
+    self.onFinish = onFinish
+    self.work = work
+  }
+
+  /// The results as a stream: values (or `ItemResult` records with `keepGoing`).
+  public var stream: ValueStream {
+    ValueStream(count: input.knownCount) { [self] in try next() }
+  }
+
+  /// The next result in input order; nil after the last.
+  public func next() throws -> Value? {
+    cond.lock()
+    defer { cond.unlock() }
+    if thrown { return nil }
+    while true {
+      if let r = results.removeValue(forKey: nextEmit) {
+        nextEmit += 1
+        return try yield(r)
+      }
+      if (inputDone || halted) && nextEmit == nextIndex && queue.isEmpty && active == 0 {
+        finish()
+        return nil
+      }
+      if !inputDone, !halted, nextIndex - nextEmit < window {
+        cond.unlock()
+        let pulled = Result { try input.next() }
+        cond.lock()
+        try dispatch(pulled)
+        continue
+      }
+      cond.wait()
+    }
+  }
+
+  private func yield(_ r: ItemResult) throws -> Value {
+    switch r.outcome {
+    case .success(let v):
+      summary.succeeded += 1
+      return keepGoing ? r.record : v
+    case .failure(let e):
+      summary.failures.append(r)
+      if keepGoing { return r.record }
+      halted = true
+      thrown = true
+      queue.removeAll()
+      finish()
+      throw e
+    }
+  }
+
+  /// Queues a pulled item (caller holds the lock); an upstream error stops the run.
+  private func dispatch(_ pulled: Result<Value?, Error>) throws {
+    switch pulled {
+    case .failure(let error):
+      halted = true
+      thrown = true
+      queue.removeAll()
+      throw error
+    case .success(nil):
+      inputDone = true
+    case .success(let item?):
+      queue.append((nextIndex, item))
+      nextIndex += 1
+      if active < workers {
+        active += 1
+        Thread { [self] in workLoop() }.start()
+      }
+    }
+  }
+
+  private func workLoop() {
+    cond.lock()
+    while !queue.isEmpty {
+      let job = queue.removeFirst()
+      cond.unlock()
+      let outcome: Result<Value, ShellError>
+      do {
+        outcome = .success(try work(job.item))
+      } catch let e as ShellError {
+        outcome = .failure(e)
+      } catch {
+        outcome = .failure(ShellError.runtime("failed", "\(error)"))
+      }
+      cond.lock()
+      results[job.index] = ItemResult(index: job.index, item: job.item, outcome: outcome)
+      if !keepGoing, case .failure = outcome {
+        halted = true
+        queue.removeAll()
+      }
+      cond.broadcast()
+    }
+    active -= 1
+    cond.broadcast()
+    cond.unlock()
+  }
+
+  private func finish() {
+    guard !finished else { return }
+    finished = true
+    let s = summary
+    onFinish(s)
+  }
+}
