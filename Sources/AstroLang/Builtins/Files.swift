@@ -71,8 +71,9 @@ enum FileBuiltins {
       let reader = NDJSONFileReader(fd: try FileIO.openForReading(path), path: path)
       return .stream(ValueStream { try reader.next() })
     }
+    let codec = gzip ? try FileIO.gzip(call.ctx, path) : nil
     var bytes = try FileIO.readAll(path)
-    if gzip { bytes = try FileIO.gzip(call.ctx, path).decompress(bytes) }
+    if let codec { bytes = try codec.decompress(bytes) }
     return try decode(bytes, format: format, path: path)
   }
 

@@ -1,5 +1,4 @@
 import AstroCore
-import Foundation
 
 /// Builtins that work on a list as a whole: ordering, grouping, counting, folding.
 enum ListBuiltins {
@@ -65,7 +64,11 @@ enum ListBuiltins {
       if r[name] != nil { return }
       sample = sample ?? r
     }
-    if let sample { throw FieldAccess.missingField(name, in: sample).withSubject("no item") }
+    if let sample {
+      throw ShellError.runtime(
+        "missing_field", "no item has the field '\(name)'",
+        hint: FieldAccess.missingField(name, in: sample).hint)
+    }
   }
 
   static let groupBy = define(
@@ -271,21 +274,5 @@ enum ListBuiltins {
         }
         return nil
       })
-  }
-}
-
-extension ShellError {
-  /// The same error with its subject ("the record") replaced, for messages about a list.
-  func withSubject(_ subject: String) -> ShellError {
-    var copy = self
-    copy.message = message.replacingFirst("the record", with: subject)
-    return copy
-  }
-}
-
-extension String {
-  fileprivate func replacingFirst(_ target: String, with replacement: String) -> String {
-    guard let r = range(of: target) else { return self }
-    return replacingCharacters(in: r, with: replacement)
   }
 }

@@ -36,10 +36,12 @@ enum StringBuiltins {
     examples: [Example("Split text", #""a\nb\r\nc\n" | lines"#, result: #"["a","b","c"]"#)]
   ) { call in
     let text = try inputString(call)
-    var out = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-      Value.string(line.hasSuffix("\r") ? String(line.dropLast()) : String(line))
+    // "\r\n" is one Character, so both line ends are matched as characters.
+    let isEnd = { (c: Character) in c == "\n" || c == "\r\n" }
+    var out = text.split(omittingEmptySubsequences: false, whereSeparator: isEnd).map {
+      Value.string(String($0))
     }
-    if text.hasSuffix("\n") || text.isEmpty { out.removeLast() }
+    if text.last.map(isEnd) ?? true { out.removeLast() }
     return .value(.list(out))
   }
 

@@ -99,7 +99,7 @@ extension CSV {
   /// mark, or (for values) would read back as a number, boolean or null.
   static func quoteIfNeeded(_ text: String, separator: Character, typed: Bool) -> String {
     let sep = separator.asciiValue ?? UInt8(ascii: ",")
-    var needs = text.isEmpty || text.hasPrefix("\u{FEFF}")
+    var needs = text.isEmpty || text.utf8.starts(with: [0xEF, 0xBB, 0xBF])
     if !needs {
       for b in text.utf8 where b == sep || b == 0x22 || b == 0x0A || b == 0x0D {
         needs = true

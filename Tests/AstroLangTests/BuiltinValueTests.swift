@@ -1,0 +1,105 @@
+import AstroCore
+import Foundation
+import Testing
+
+@testable import AstroLang
+
+/// Math, conversions, dates and output.
+@Suite struct BuiltinValueTests {
+  @Test(arguments: [
+    ("sum", "[1,2,3]", "6"), ("sum", "[1,2.5]", "3.5"), ("sum", "[]", "0"),
+    ("sum", "[9223372036854775807,1]", "9.223372036854776e+18"),
+    ("avg", "[1,2,3,4]", "2.5"), ("avg", "[]", "null"), ("avg", "[2]", "2.0"),
+    ("min", "[3,1.5,2]", "1.5"), ("max", "[3,1.5,2]", "3"),
+    ("min", #"["pear","apple"]"#, #""apple""#), ("max", "[]", "null"),
+  ])
+  func math(name: String, input: String, expected: String) throws {
+    #expect(try runJSON(name, input: input) == expected)
+  }
+
+  @Test func mathNamesTheBadItem() {
+    let e = errorOf { try run("sum", input: .value(json(#"[1,"2"]"#))) }
+    #expect(e?.message == "'sum' expects numbers, found string at item 1")
+    let m = errorOf { try run("max", input: .value(json(#"[1,"2"]"#))) }
+    #expect(m?.message == "'max' cannot compare string at item 1 with int")
+  }
+
+  @Test(arguments: [
+    ("into_int", #"["42"," -7 ","0x1F","1_000","0b101"]"#, "[42,-7,31,1000,5]"),
+    ("into_int", "[3.9,-3.9,true,null]", "[3,-3,1,null]"),
+    ("into_float", #"["2.5",3,false]"#, "[2.5,3.0,0.0]"),
+    ("into_string", #"[1,2.5,true,null,"x",{"a":1}]"#, #"["1","2.5","true",null,"x","{\"a\":1}"]"#),
+    ("into_string", "7", #""7""#),
+    ("describe", #"{"a":1}"#, #""record""#),
+    ("describe", "[1]", #""list""#),
+  ])
+  func conversions(name: String, input: String, expected: String) throws {
+    #expect(try runJSON(name, input: input) == expected)
+  }
+
+  @Test func conversionErrorsSayWhatFailed() {
+    let e = errorOf { try run("into_int", input: .value(.string("3.5"))) }
+    #expect(e?.message == "'into_int' cannot convert '3.5' to an int")
+    #expect(e?.hint == "it is a float; use into_float")
+    let d = errorOf { try run("into_date", input: .value(.string("tuesday"))) }
+    #expect(d?.code == "conversion_failed")
+  }
+
+  @Test func describeSaysStreamAndNothing() throws {
+    #expect(try run("describe", input: .stream(ValueStream.of([]))) == .string("stream"))
+    #expect(try run("describe") == .string("nothing"))
+  }
+
+  @Test(arguments: [
+    ("%Y/%m/%d %H:%M:%S", "UTC", "2024/03/05 14:07:09"),
+    ("%F %T", "UTC", "2024-03-05 14:07:09"),
+    ("%y %e %j %a %A %b %B", "UTC", "24  5 065 Tue Tuesday Mar March"),
+    ("%I:%M %p", "UTC", "02:07 PM"),
+    ("%H:%M %z", "Asia/Tokyo", "23:07 +0900"),
+    ("%s %%", "UTC", "1709647629 %"),
+    ("%f", "UTC", "000000"),
+  ])
+  func formatDate(pattern: String, zone: String, expected: String) throws {
+    let out = try run(
+      "format_date", [.string(pattern)], flags: ["timezone": .string(zone)],
+      input: .value(.string("2024-03-05T14:07:09Z")))
+    #expect(out == .string(expected))
+  }
+
+  @Test func formatDateAcceptsDatesAndUnixSeconds() throws {
+    let date = Value.date(Date(timeIntervalSince1970: 86400))
+    #expect(try run("format_date", [.string("%F")], input: .value(date)) == .string("1970-01-02"))
+    #expect(
+      try run("format_date", [.string("%F")], input: .value(.int(0))) == .string("1970-01-01"))
+  }
+
+  @Test func formatDateErrors() {
+    let bad = errorOf { try run("format_date", [.string("%Q")], input: .value(.int(0))) }
+    #expect(bad?.message == "'format_date': unknown directive '%Q' in the pattern")
+    let zone = errorOf {
+      try run(
+        "format_date", [.string("%F")], flags: ["timezone": .string("Europe/Pariss")],
+        input: .value(.int(0)))
+    }
+    #expect(zone?.hint == "did you mean 'Europe/Paris'?")
+  }
+
+  @Test func nowIsADate() throws {
+    guard case .date(let d) = try run("now") else {
+      Issue.record("now is not a date")
+      return
+    }
+    #expect(abs(d.timeIntervalSinceNow) < 3600)
+  }
+
+  @Test func printWritesArgumentsOrInput() throws {
+    let ctx = FakeContext()
+    #expect(try run("print", [.string("a"), .int(1), json(#"{"k":[1]}"#)], ctx: ctx) == .null)
+    _ = try run("print", input: .value(json(#"["x",2]"#)), ctx: ctx)
+    _ = try run(
+      "print", flags: ["no-newline": .bool(true)], input: .value(.string("end")), ctx: ctx)
+    #expect(ctx.output.current == "a 1 {\"k\":[1]}\nx\n2\nend")
+    _ = try run("print", [.string("oops")], flags: ["stderr": .bool(true)], ctx: ctx)
+    #expect(ctx.errors.current == "oops\n")
+  }
+}
