@@ -124,39 +124,51 @@ struct TableRenderer {
   private func draw(_ grid: Grid) -> String {
     let natural = naturalWidths(grid)
     let (widths, shown) = fit(natural, fixed: grid.fixed)
+    // A column of numbers (and blanks) is right-aligned, header included.
+    let right = (0..<shown).map { i in
+      grid.rows.allSatisfy { i >= $0.count || $0[i].numeric || $0[i].text.isEmpty }
+    }
     var cut = 0
     var out = ""
     if let header = grid.header {
       let titles = (0..<shown).map { i -> String in
         let (text, wasCut) = TextWidth.truncate(header[i], to: widths[i])
         if wasCut { cut += 1 }
-        return TextWidth.pad(text, to: widths[i], right: i == 0 && grid.fixed.contains(0))
+        return TextWidth.pad(text, to: widths[i], right: right[i])
       }
-      out += line(titles, bold: true)
-      out += line((0..<shown).map { String(repeating: "─", count: widths[$0]) }, bold: false)
+      out += line(titles, bold: titles.count)
+      out += line((0..<shown).map { String(repeating: "─", count: widths[$0]) }, bold: 0)
     }
+    let keyed = grid.header == nil && !grid.fixed.contains(0)
     for row in grid.rows {
       let texts = (0..<shown).map { i -> String in
         let c = i < row.count ? row[i] : Cell(text: "", numeric: false)
         let (text, wasCut) = TextWidth.truncate(c.text, to: widths[i])
         if wasCut || c.summarised { cut += 1 }
-        return TextWidth.pad(text, to: widths[i], right: c.numeric)
+        return TextWidth.pad(text, to: widths[i], right: right[i])
       }
-      out += line(texts, bold: grid.header == nil && !grid.fixed.contains(0) && color)
+      out += line(texts, bold: keyed ? 1 : 0)
     }
     return out + footer(cut: cut, hidden: natural.count - shown)
   }
 
-  /// Joins the cells of a line; in a field table the field names are the bold part.
-  private func line(_ cells: [String], bold: Bool) -> String {
-    var text = cells.joined(separator: TableRenderer.gap)
+  /// Joins the cells of a line, with the first `bold` cells in bold when colour is on
+  /// (the whole header, or the field names of a field table).
+  private func line(_ cells: [String], bold: Int) -> String {
+    let gap = TableRenderer.gap
+    var head = cells.prefix(bold).joined(separator: gap)
+    var tail = cells.dropFirst(bold).joined(separator: gap)
+    tail = trimmedRight(tail)
+    if tail.isEmpty { head = trimmedRight(head) }
+    if color && bold > 0 { head = "\u{1B}[1m" + head + "\u{1B}[0m" }
+    if bold == 0 { return tail + "\n" }
+    return tail.isEmpty ? head + "\n" : head + gap + tail + "\n"
+  }
+
+  private func trimmedRight(_ text: String) -> String {
+    var text = text
     while text.hasSuffix(" ") { text.removeLast() }
-    guard bold, color else { return text + "\n" }
-    if cells.count == 2, text.hasPrefix(cells[0]) {
-      let rest = text.dropFirst(cells[0].count)
-      return "\u{1B}[1m" + cells[0] + "\u{1B}[0m" + rest + "\n"
-    }
-    return "\u{1B}[1m" + text + "\u{1B}[0m\n"
+    return text
   }
 
   private func naturalWidths(_ grid: Grid) -> [Int] {
