@@ -1,1 +1,0 @@
-// Placeholder until the Emulator target gets its first real file.

@@ -1,0 +1,88 @@
+import AstroCore
+import Foundation
+
+/// A state file that cannot be read or written; the message names the file and the fault.
+public struct StateFileError: Error, Sendable, Equatable, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
+
+/// The emulator's state as a JSON file, replaced atomically on every save.
+///
+/// A save writes a temporary file in the same directory, flushes it to disk, renames it
+/// over the old file and flushes the directory, so a crash at any moment leaves either
+/// the old file or the new one, never a torn mix.
+struct StateFile: Sendable {
+  static let format = "astrosh-emulator-state"
+  static let version = 1
+
+  let path: String
+
+  /// The saved state, or nil when the file does not exist yet.
+  func load() throws(StateFileError) -> EmulatorState? {
+    guard FileManager.default.fileExists(atPath: path) else { return nil }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw StateFileError("cannot read the state file '\(path)'")
+    }
+    let value: Value
+    do {
+      value = try JSON.parse(data)
+    } catch {
+      throw StateFileError("the state file '\(path)' is not valid JSON (\(error))")
+    }
+    do {
+      return try StateCodec.decode(value)
+    } catch {
+      throw StateFileError(
+        "the state file '\(path)' is damaged: \(error.message); fix or delete it to start "
+          + "again from the demo seed")
+    }
+  }
+
+  func save(_ state: EmulatorState) throws(StateFileError) {
+    let text = JSON.serialize(StateCodec.encode(state), indent: 2) + "\n"
+    try Self.replaceAtomically(path: path, bytes: Array(text.utf8))
+  }
+
+  private static let temporarySerial = Locked<Int>(0)
+
+  static func replaceAtomically(path: String, bytes: [UInt8]) throws(StateFileError) {
+    let url = URL(fileURLWithPath: path)
+    let directory = url.deletingLastPathComponent().path
+    let serial = temporarySerial.withLock {
+      $0 += 1
+      return $0
+    }
+    let temporary = "\(directory)/.\(url.lastPathComponent).\(getpid()).\(serial).tmp"
+    func fail(_ what: String) -> StateFileError {
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      return StateFileError("cannot save the state file '\(path)': \(what) failed (\(reason))")
+    }
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { throw fail("creating a temporary file") }
+    var written = 0
+    while written < bytes.count {
+      let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        close(fd)
+        throw fail("writing")
+      }
+      written += n
+    }
+    guard fsync(fd) == 0 else {
+      close(fd)
+      throw fail("flushing")
+    }
+    close(fd)
+    guard rename(temporary, path) == 0 else { throw fail("renaming") }
+    // Flush the directory too, so that the rename itself survives a power cut.
+    let dir = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if dir >= 0 {
+      fsync(dir)
+      close(dir)
+    }
+  }
+}
