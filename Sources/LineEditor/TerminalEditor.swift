@@ -9,7 +9,7 @@ import CLibEdit
 /// It reads one line at a time with emacs key bindings, Up/Down and Ctrl-R history search,
 /// Tab completion through `completer`, and bracketed paste. Use it from one thread only;
 /// the REPL keeps it on the initial thread so that Ctrl-C interrupts its reads.
-public final class LineEditor {
+public final class TerminalEditor {
   /// How a call to `readLine` ended.
   public enum ReadResult: Equatable, Sendable {
     /// A line, without its line break.
@@ -152,7 +152,7 @@ public final class LineEditor {
   }
 }
 
-extension LineEditor {
+extension TerminalEditor {
   /// Sets key bindings, callbacks and history; the callbacks find this editor again
   /// through libedit's client-data pointer.
   fileprivate func configure(historySize: Int) {
@@ -163,10 +163,12 @@ extension LineEditor {
     _ = shim_hist_set_unique(history, 1)
     _ = shim_el_set_history(editLine, history)
     _ = shim_el_set_prompt(
-      editLine, { LineEditor.from($0)?.prompt.pointer },
+      editLine, { TerminalEditor.from($0)?.prompt.pointer },
       wchar_t(bitPattern: PromptText.invisibleMarker.value))
     _ = shim_el_set_getcfn(editLine) { editLine, character in
-      guard let editLine, let character, let editor = LineEditor.from(editLine) else { return -1 }
+      guard let editLine, let character, let editor = TerminalEditor.from(editLine) else {
+        return -1
+      }
       return editor.reader.readCharacter(editLine, into: character)
     }
     bind()
@@ -178,7 +180,7 @@ extension LineEditor {
     let name = permanentText.add("astrosh-complete")
     let help = permanentText.add("complete the word before the cursor")
     _ = shim_el_addfn(editLine, name, help) { editLine, _ in
-      guard let editLine, let editor = LineEditor.from(editLine) else {
+      guard let editLine, let editor = TerminalEditor.from(editLine) else {
         return UInt8(CC_ERROR)
       }
       return editor.complete(editLine)
@@ -197,9 +199,9 @@ extension LineEditor {
     }
   }
 
-  static func from(_ editLine: OpaquePointer?) -> LineEditor? {
+  static func from(_ editLine: OpaquePointer?) -> TerminalEditor? {
     guard let editLine, let data = shim_el_get_clientdata(editLine) else { return nil }
-    return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue()
+    return Unmanaged<TerminalEditor>.fromOpaque(data).takeUnretainedValue()
   }
 }
 

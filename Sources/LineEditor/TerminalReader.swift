@@ -108,7 +108,7 @@ final class TerminalReader {
   }
 }
 
-extension LineEditor {
+extension TerminalEditor {
   /// The Tab handler: asks `completer`, then inserts, narrows or lists.
   func complete(_ editLine: OpaquePointer) -> UInt8 {
     if pastedLast {

@@ -5,7 +5,7 @@ import LineEditor
   import Glibc
 #endif
 
-/// Runs a `LineEditor` on a pseudo-terminal inside the test process: the editor reads on a
+/// Runs a `TerminalEditor` on a pseudo-terminal inside the test process: the editor reads on a
 /// thread of its own while the test types into the terminal's master side and waits, with a
 /// deadline, for the prompt or the lines read. No fixed sleeps.
 final class EditorHarness: @unchecked Sendable {
@@ -13,7 +13,7 @@ final class EditorHarness: @unchecked Sendable {
   private let slave: Int32
   private let state = NSLock()
   private var screen = ""
-  private var results: [LineEditor.ReadResult] = []
+  private var results: [TerminalEditor.ReadResult] = []
   private var finished = false
 
   /// Starts an editor that reads with each of `prompts` in turn.
@@ -56,7 +56,7 @@ final class EditorHarness: @unchecked Sendable {
   }
 
   /// Waits until `count` reads have ended and returns their results.
-  func waitForResults(_ count: Int) -> [LineEditor.ReadResult] {
+  func waitForResults(_ count: Int) -> [TerminalEditor.ReadResult] {
     _ = poll { self.results.count >= count || self.finished }
     return state.withLock { results }
   }
@@ -76,7 +76,7 @@ final class EditorHarness: @unchecked Sendable {
     prompts: [String], history: [String],
     completer: (@Sendable (String, Int) -> Completion)?
   ) {
-    guard let editor = LineEditor(input: slave, output: slave) else { return }
+    guard let editor = TerminalEditor(input: slave, output: slave) else { return }
     editor.setHistory(history)
     editor.completer = completer
     for prompt in prompts {

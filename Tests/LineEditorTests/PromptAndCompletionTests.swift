@@ -8,7 +8,9 @@ struct PromptTextTests {
     ("\u{1B}[1;32mastrosh\u{1B}[0m > ", "\u{1}\u{1B}[1;32m\u{1}astrosh\u{1}\u{1B}[0m\u{1} > "),
     ("\u{1B}]0;title\u{7}$ ", "\u{1}\u{1B}]0;title\u{7}\u{1}$ "),
     ("a\u{1}b", "ab"),
-    ("end\u{1B}[", "end\u{1}\u{1B}[\u{1}"),
+    ("a\u{1B}[0m\u{1B}[36mb", "a\u{1}\u{1B}[0m\u{1B}[36m\u{1}b"),
+    ("ok> \u{1B}[0m", "ok>\u{1}\u{1B}[0m\u{1} "),
+    ("\u{1B}[1m", ""),
   ])
   func escapesAreMarkedInvisible(prompt: String, expected: String) {
     #expect(PromptText.markingInvisible(prompt) == expected)

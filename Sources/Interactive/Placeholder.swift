@@ -1,1 +1,0 @@
-// Placeholder until the Interactive target gets its first real file.
