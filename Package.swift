@@ -40,6 +40,7 @@ let package = Package(
     .testTarget(name: "OrgAPITests", dependencies: ["OrgAPI", "Emulator", "AstroLang"]),
     .testTarget(name: "EmulatorTests", dependencies: ["Emulator"]),
     .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"]),
+    .testTarget(name: "InteractiveTests", dependencies: ["Interactive"]),
     .testTarget(
       name: "AstroshTests", dependencies: ["AstroshKit", "astrosh"],
       resources: [.copy("Golden")]),
