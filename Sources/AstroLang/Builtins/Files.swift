@@ -73,8 +73,19 @@ enum FileBuiltins {
     }
     let codec = gzip ? try FileIO.gzip(call.ctx, path) : nil
     var bytes = try FileIO.readAll(path)
-    if let codec { bytes = try codec.decompress(bytes) }
+    if let codec { bytes = try decompress(bytes, codec, path) }
     return try decode(bytes, format: format, path: path)
+  }
+
+  /// Decompresses, turning the codec's own error into one that names the file.
+  static func decompress(_ bytes: [UInt8], _ codec: GzipCodec, _ path: String) throws -> [UInt8] {
+    do {
+      return try codec.decompress(bytes)
+    } catch let error as ShellError {
+      throw error
+    } catch {
+      throw ShellError.runtime("file_error", "cannot decompress '\(path)': \(error)")
+    }
   }
 
   static func decode(_ bytes: [UInt8], format: FileFormat, path: String) throws -> PipelineData {

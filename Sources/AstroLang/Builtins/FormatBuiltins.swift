@@ -97,9 +97,9 @@ enum FormatBuiltins {
       The first row names the columns. Quoted fields may hold separators, doubled quotes \
       and line breaks; CRLF, LF and a byte order mark are all accepted. A row shorter than \
       the header is filled with null; a longer row is an error. Unquoted fields that look \
-      like numbers or `true`/`false` become numbers and booleans, and unquoted empty \
-      fields become null; quoted fields always stay strings (`--no-infer` keeps every \
-      field a string).
+      like numbers or `true`/`false` become numbers and booleans; quoted fields always \
+      stay strings, and empty fields are empty strings (`--no-infer` keeps every field a \
+      string).
       """,
     signature: Signature(
       flags: [
@@ -110,8 +110,9 @@ enum FormatBuiltins {
       input: "string", output: "list<record>"),
     examples: [
       Example(
-        "Read a small table", #""name,count\na.example,3\n\"b,c\",\n" | from_csv"#,
-        result: #"[{"name":"a.example","count":3},{"name":"b,c","count":null}]"#)
+        "Read a small table", #""name,count,note\na.example,3,\n\"b,c\",\"4\",ok\n" | from_csv"#,
+        result:
+          #"[{"name":"a.example","count":3,"note":""},{"name":"b,c","count":"4","note":"ok"}]"#)
     ]
   ) { call in
     let text = try StringBuiltins.inputString(call)
@@ -141,8 +142,8 @@ enum FormatBuiltins {
     details: """
       The header is every field in order of first appearance. Strings are quoted when \
       they hold a separator, quote or line break, or would read back as a number, boolean \
-      or null, so `to_csv | from_csv` returns the same records. Nested lists and records \
-      are written as JSON text.
+      so `to_csv | from_csv` returns the same records (null becomes an empty field, \
+      which reads back as ""). Nested lists and records are written as JSON text.
       """,
     signature: Signature(
       flags: [

@@ -10,9 +10,11 @@ import AstroCore
 /// a row whose value is empty).
 ///
 /// Types: a quoted field is always a string. With inference on (the default), an
-/// unquoted field that reads as an int, a float, `true` or `false` becomes that value and
-/// an unquoted empty field is null. The writer quotes every string that would otherwise
-/// read back as something else, which is what makes the round trip exact.
+/// unquoted field that reads as an int, a float, `true` or `false` becomes that value.
+/// An empty field is an empty string, so `where col != ""` works on spreadsheet exports.
+/// The writer quotes every string that would otherwise read back as something else,
+/// which makes the round trip exact for strings, numbers and booleans; null is written
+/// as an empty field and so reads back as "".
 public enum CSV {
   /// A CSV syntax error, with the line where the faulty row or field started.
   public struct ParseError: Error, Sendable {
@@ -101,7 +103,6 @@ public enum CSV {
 
   /// The non-string value an unquoted field stands for, or nil when it is just text.
   public static func inferred(_ text: String) -> Value? {
-    if text.isEmpty { return .null }
     if text == "true" { return .bool(true) }
     if text == "false" { return .bool(false) }
     guard looksNumeric(text) else { return nil }

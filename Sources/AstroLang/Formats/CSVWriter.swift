@@ -96,10 +96,10 @@ extension CSV {
   }
 
   /// Quotes text that holds a separator, quote or line break, starts with a byte order
-  /// mark, or (for values) would read back as a number, boolean or null.
+  /// mark, or (for values) would read back as a number or boolean.
   static func quoteIfNeeded(_ text: String, separator: Character, typed: Bool) -> String {
     let sep = separator.asciiValue ?? UInt8(ascii: ",")
-    var needs = text.isEmpty || text.utf8.starts(with: [0xEF, 0xBB, 0xBF])
+    var needs = text.utf8.starts(with: [0xEF, 0xBB, 0xBF])
     if !needs {
       for b in text.utf8 where b == sep || b == 0x22 || b == 0x0A || b == 0x0D {
         needs = true
