@@ -96,6 +96,8 @@ import Testing
   @Test func rangeSlicesInput() throws {
     let r = Value.range(ValueRange(start: 1, end: 3, inclusive: false))
     #expect(try runJSON("range", [r], input: #"["a","b","c","d"]"#) == #"["b","c"]"#)
+    #expect(try runJSON("range", [.string("2..3")], input: #"["a","b","c","d"]"#) == #"["c","d"]"#)
+    #expect(try run("range", [.string("3..<0")]).json == "[3,2,1]")
     #expect(errorOf { try run("range", [.int(1), .int(2)], flags: ["step": .int(0)]) } != nil)
   }
 }

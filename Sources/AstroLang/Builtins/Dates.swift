@@ -32,7 +32,7 @@ enum DateBuiltins {
         result: #""2024/03/05 14:07""#),
       Example(
         "In another time zone",
-        #""2024-03-05T14:07:09Z" | format_date "%H:%M %z" --timezone Asia/Tokyo"#,
+        #""2024-03-05T14:07:09Z" | format_date "%H:%M %z" --timezone "Asia/Tokyo""#,
         result: #""23:07 +0900""#),
       Example(
         "Names of days and months", #"0 | format_date "%A %e %B %Y""#,

@@ -1,4 +1,5 @@
 import AstroCore
+import Foundation
 
 /// Builtins that work on a list as a whole: ordering, grouping, counting, folding.
 enum ListBuiltins {
@@ -249,7 +250,8 @@ enum ListBuiltins {
         result: #"["b","c"]"#),
     ]
   ) { call in
-    let first = try call.required(0, "start")
+    var first = try call.required(0, "start")
+    if case .string(let text) = first, let r = rangeLiteral(text) { first = .range(r) }
     if case .range(let r) = first {
       if call.input.isEmpty { return .value(.range(r)) }
       return slice(call, r)
@@ -260,6 +262,14 @@ enum ListBuiltins {
     guard step != 0 else { throw call.invalid("--step must not be 0") }
     let r = ValueRange(start: start, end: end, inclusive: !call.has("exclusive"), step: step)
     return .value(.range(r))
+  }
+
+  /// Reads `a..b` or `a..<b` given as text, as a bare word argument may arrive.
+  static func rangeLiteral(_ text: String) -> ValueRange? {
+    let exclusive = text.contains("..<")
+    let parts = text.components(separatedBy: exclusive ? "..<" : "..")
+    guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]) else { return nil }
+    return ValueRange(start: a, end: b, inclusive: !exclusive, step: b >= a ? 1 : -1)
   }
 
   private static func slice(_ call: Invocation, _ r: ValueRange) -> PipelineData {
