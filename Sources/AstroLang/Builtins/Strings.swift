@@ -64,8 +64,8 @@ enum StringBuiltins {
       return .value(.list(text.map { .string(String($0)) }))
     }
     if call.has("regex") {
-      let regex = try Regexes.compile(separator, call)
-      return .value(.list(Regexes.split(text, regex).map { .string($0) }))
+      let regex = try TextRegex.compile(separator, call)
+      return .value(.list(TextRegex.split(text, regex).map { .string($0) }))
     }
     return .value(.list(text.components(separatedBy: separator).map { .string($0) }))
   }
@@ -162,8 +162,8 @@ enum StringBuiltins {
     let with = try call.string(1, "with")
     let all = call.has("all")
     if call.has("regex") {
-      let regex = try Regexes.compile(find, call)
-      return try mapStrings(call) { Regexes.replace($0, regex, with, all: all) }
+      let regex = try TextRegex.compile(find, call)
+      return try mapStrings(call) { TextRegex.replace($0, regex, with, all: all) }
     }
     guard !find.isEmpty else { throw call.invalid("the text to find is empty") }
     return try mapStrings(call) { s in
@@ -245,7 +245,7 @@ enum StringBuiltins {
 }
 
 /// Regular expressions, through NSRegularExpression like the language's `=~`.
-enum Regexes {
+enum TextRegex {
   static func compile(_ pattern: String, _ call: Invocation) throws -> NSRegularExpression {
     do {
       return try NSRegularExpression(pattern: pattern)
