@@ -11,7 +11,7 @@ enum ConversionBuiltins {
     _ convert: @escaping @Sendable (Value, Invocation) throws -> Value
   ) -> Builtin {
     define(
-      name, category: Category.conversions, abstract: abstract,
+      name, category: DataCategory.conversions, abstract: abstract,
       signature: Signature(input: "any", output: output), examples: examples
     ) { call in
       try Streams.mapEach(call.input, call.ctx) { value in
@@ -118,7 +118,7 @@ enum ConversionBuiltins {
   }
 
   static let describe = define(
-    "describe", category: Category.conversions,
+    "describe", category: DataCategory.conversions,
     abstract: "the type name of the input (a stream not yet collected is 'stream')",
     signature: Signature(input: "any", output: "string"),
     examples: [

@@ -6,13 +6,13 @@ enum DateBuiltins {
   static let all: [Builtin] = [now, formatDate]
 
   static let now = define(
-    "now", category: Category.dates, abstract: "the current date and time",
+    "now", category: DataCategory.dates, abstract: "the current date and time",
     signature: Signature(input: "nothing", output: "date"),
     examples: [Example("Today's date in UTC", #"now | format_date "%Y-%m-%d""#)]
   ) { _ in .value(.date(Date())) }
 
   static let formatDate = define(
-    "format_date", category: Category.dates,
+    "format_date", category: DataCategory.dates,
     abstract: "format a date (or ISO-8601 string, or Unix seconds) with a strftime pattern",
     details: """
       Directives: %Y year, %y two-digit year, %m month, %d day, %e day padded with a \

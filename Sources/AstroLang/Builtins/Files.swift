@@ -38,7 +38,7 @@ enum FileBuiltins {
   }
 
   static let open = define(
-    "open", category: Category.files,
+    "open", category: DataCategory.files,
     abstract: "read a file as data: JSON, NDJSON (streamed), CSV, TSV or text by extension",
     details: """
       `.json` gives a value, `.ndjson`/`.jsonl` a stream read line by line (a big file \
@@ -114,7 +114,7 @@ enum FileBuiltins {
   }
 
   static let save = define(
-    "save", category: Category.files,
+    "save", category: DataCategory.files,
     abstract: "write the input to a file, replacing it atomically",
     details: """
       The format follows the extension as for `open` (or `--format`): JSON (indented), \

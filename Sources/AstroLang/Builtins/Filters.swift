@@ -5,7 +5,7 @@ enum FilterBuiltins {
   static let all: [Builtin] = [where_, each, select, reject, get, first, last, skip]
 
   static let where_ = define(
-    "where", category: Category.filters,
+    "where", category: DataCategory.filters,
     abstract: "keep the items for which a condition holds",
     details: """
       The condition is an expression in which a bare name at the start of an operand is a \
@@ -33,7 +33,7 @@ enum FilterBuiltins {
   }
 
   static let each = define(
-    "each", category: Category.filters,
+    "each", category: DataCategory.filters,
     abstract: "run a closure for each item and collect the results",
     details: """
       The closure sees the item as `$it` or as its named parameter. Null results are \
@@ -80,7 +80,7 @@ enum FilterBuiltins {
   }
 
   static let select = define(
-    "select", category: Category.filters,
+    "select", category: DataCategory.filters,
     abstract: "keep only the named fields of a record or of each record",
     signature: Signature(
       rest: Parameter("fields", .string, "field names or cell paths, in the order wanted"),
@@ -111,7 +111,7 @@ enum FilterBuiltins {
   }
 
   static let reject = define(
-    "reject", category: Category.filters,
+    "reject", category: DataCategory.filters,
     abstract: "remove the named fields from a record or from each record",
     signature: Signature(
       rest: Parameter("fields", .string, "the field names to remove"),
@@ -140,7 +140,7 @@ enum FilterBuiltins {
   }
 
   static let get = define(
-    "get", category: Category.filters,
+    "get", category: DataCategory.filters,
     abstract: "read a field or cell path from a record, or from each record of a list",
     details: """
       A path is field names and list indexes joined by dots: `get managedDomains.0.name`. \
@@ -170,7 +170,7 @@ enum FilterBuiltins {
   }
 
   static let first = define(
-    "first", category: Category.filters,
+    "first", category: DataCategory.filters,
     abstract: "the first item, or a list of the first N items",
     signature: Signature(
       positional: [Parameter("count", .int, optional: true, "how many items to take")],
@@ -195,7 +195,7 @@ enum FilterBuiltins {
   }
 
   static let last = define(
-    "last", category: Category.filters,
+    "last", category: DataCategory.filters,
     abstract: "the last item, or a list of the last N items",
     signature: Signature(
       positional: [Parameter("count", .int, optional: true, "how many items to take")],
@@ -225,7 +225,7 @@ enum FilterBuiltins {
   }
 
   static let skip = define(
-    "skip", category: Category.filters,
+    "skip", category: DataCategory.filters,
     abstract: "drop the first N items (1 when N is not given)",
     signature: Signature(
       positional: [Parameter("count", .int, optional: true, "how many items to drop")],

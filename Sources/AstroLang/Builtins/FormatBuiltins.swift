@@ -19,7 +19,7 @@ enum FormatBuiltins {
   }
 
   static let fromJSON = define(
-    "from_json", category: Category.formats, abstract: "parse JSON text into a value",
+    "from_json", category: DataCategory.formats, abstract: "parse JSON text into a value",
     signature: Signature(input: "string", output: "any"),
     examples: [
       Example(
@@ -36,7 +36,7 @@ enum FormatBuiltins {
   }
 
   static let toJSON = define(
-    "to_json", category: Category.formats, abstract: "write a value as JSON text",
+    "to_json", category: DataCategory.formats, abstract: "write a value as JSON text",
     signature: Signature(
       flags: [Flag("indent", short: "i", .int, "pretty-print with this many spaces per level")],
       input: "any", output: "string"),
@@ -54,7 +54,7 @@ enum FormatBuiltins {
   }
 
   static let fromNDJSON = define(
-    "from_ndjson", category: Category.formats,
+    "from_ndjson", category: DataCategory.formats,
     abstract: "parse newline-delimited JSON (one value per line) into a list",
     details: "Blank lines are skipped. An invalid line is an error that names its number.",
     signature: Signature(input: "string", output: "list"),
@@ -75,7 +75,7 @@ enum FormatBuiltins {
   }
 
   static let toNDJSON = define(
-    "to_ndjson", category: Category.formats,
+    "to_ndjson", category: DataCategory.formats,
     abstract: "write each item as one line of compact JSON",
     signature: Signature(input: "list", output: "string"),
     examples: [
@@ -91,7 +91,7 @@ enum FormatBuiltins {
   }
 
   static let fromCSV = define(
-    "from_csv", category: Category.formats,
+    "from_csv", category: DataCategory.formats,
     abstract: "parse CSV text (RFC 4180) into a list of records",
     details: """
       The first row names the columns. Quoted fields may hold separators, doubled quotes \
@@ -137,7 +137,7 @@ enum FormatBuiltins {
   }
 
   static let toCSV = define(
-    "to_csv", category: Category.formats,
+    "to_csv", category: DataCategory.formats,
     abstract: "write records as CSV text (RFC 4180 quoting)",
     details: """
       The header is every field in order of first appearance. Strings are quoted when \

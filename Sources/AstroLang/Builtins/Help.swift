@@ -35,7 +35,7 @@ enum HelpBuiltins {
   static let all: [Builtin] = [help]
 
   static let help = define(
-    "help", category: Category.help,
+    "help", category: DataCategory.help,
     abstract: "list the builtins by category, or show how to use one",
     details: """
       `help` lists every builtin with a one-line summary. `help NAME` shows its \

@@ -120,7 +120,7 @@ func define(
 }
 
 /// The categories `help` groups builtins by, in the order it lists them.
-enum Category {
+enum DataCategory {
   static let filters = "filters"
   static let lists = "lists"
   static let strings = "strings"

@@ -8,7 +8,7 @@ enum ListBuiltins {
   ]
 
   static let sortBy = define(
-    "sort_by", category: Category.lists,
+    "sort_by", category: DataCategory.lists,
     abstract: "sort items by fields, by a closure's result, or by their own value",
     details: """
       With field names, items compare by the first field, then the next on a tie. A \
@@ -73,7 +73,7 @@ enum ListBuiltins {
   }
 
   static let groupBy = define(
-    "group_by", category: Category.lists,
+    "group_by", category: DataCategory.lists,
     abstract: "group items into a record of lists keyed by a field or a closure's result",
     details: "Groups appear in the order their first item appears. Keys become text.",
     signature: Signature(
@@ -103,7 +103,7 @@ enum ListBuiltins {
   }
 
   static let count = define(
-    "count", category: Category.lists,
+    "count", category: DataCategory.lists,
     abstract: "the number of items in the input, pulled one by one without keeping them",
     signature: Signature(input: "list", output: "int"),
     examples: [Example("Count items", "[1, 2, 3] | count", result: "3")]
@@ -119,7 +119,7 @@ enum ListBuiltins {
   }
 
   static let length = define(
-    "length", category: Category.lists,
+    "length", category: DataCategory.lists,
     abstract: "the size of a value: items of a list, characters of a string, fields of a record",
     signature: Signature(input: "list | string | record | binary", output: "int"),
     examples: [
@@ -140,7 +140,7 @@ enum ListBuiltins {
   }
 
   static let uniq = define(
-    "uniq", category: Category.lists,
+    "uniq", category: DataCategory.lists,
     abstract: "drop repeated items, keeping the first of each",
     signature: Signature(input: "list", output: "list"),
     examples: [Example("Unique values", "[1, 2, 1, 3, 2] | uniq", result: "[1,2,3]")]
@@ -152,7 +152,7 @@ enum ListBuiltins {
   }
 
   static let flatten = define(
-    "flatten", category: Category.lists,
+    "flatten", category: DataCategory.lists,
     abstract: "splice nested lists into the outer list",
     signature: Signature(
       flags: [switchFlag("all", short: "a", "flatten every level, not just one")],
@@ -181,7 +181,7 @@ enum ListBuiltins {
   }
 
   static let reduce = define(
-    "reduce", category: Category.lists,
+    "reduce", category: DataCategory.lists,
     abstract: "combine the items into one value with a closure {|it, acc| …}",
     details: """
       The closure gets the item and the accumulator and returns the new accumulator. \
@@ -210,7 +210,7 @@ enum ListBuiltins {
   }
 
   static let enumerate = define(
-    "enumerate", category: Category.lists,
+    "enumerate", category: DataCategory.lists,
     abstract: "pair each item with its index as {index, item}",
     signature: Signature(input: "list", output: "list<record>"),
     examples: [
@@ -225,7 +225,7 @@ enum ListBuiltins {
   }
 
   static let range = define(
-    "range", category: Category.lists,
+    "range", category: DataCategory.lists,
     abstract: "the integers from START to END, or the items of the input at a range of indexes",
     details: """
       Without input, `range 1 5` gives 1 to 5 (inclusive; `--exclusive` leaves out END) \

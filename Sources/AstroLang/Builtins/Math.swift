@@ -46,7 +46,7 @@ enum MathBuiltins {
   }
 
   static let sum = define(
-    "sum", category: Category.math, abstract: "the sum of the numbers (0 for an empty list)",
+    "sum", category: DataCategory.math, abstract: "the sum of the numbers (0 for an empty list)",
     signature: Signature(input: "list<number>", output: "number"),
     examples: [
       Example("Add up", "[1, 2, 3] | sum", result: "6"),
@@ -55,7 +55,7 @@ enum MathBuiltins {
   ) { call in .value(try total(call).value) }
 
   static let avg = define(
-    "avg", category: Category.math, abstract: "the mean of the numbers (null for an empty list)",
+    "avg", category: DataCategory.math, abstract: "the mean of the numbers (null for an empty list)",
     signature: Signature(input: "list<number>", output: "float"),
     examples: [Example("Average", "[1, 2, 3, 4] | avg", result: "2.5")]
   ) { call in
@@ -70,7 +70,7 @@ enum MathBuiltins {
 
   private static func extreme(_ name: String, _ abstract: String, sign: Int) -> Builtin {
     define(
-      name, category: Category.math, abstract: abstract,
+      name, category: DataCategory.math, abstract: abstract,
       signature: Signature(input: "list", output: "any"),
       examples: [
         Example("Of numbers", "[3, 1.5, 2] | \(name)", result: sign < 0 ? "1.5" : "3"),

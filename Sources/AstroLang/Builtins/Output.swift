@@ -5,7 +5,7 @@ enum OutputBuiltins {
   static let all: [Builtin] = [print]
 
   static let print = define(
-    "print", category: Category.output,
+    "print", category: DataCategory.output,
     abstract: "write the arguments (or the input) as text, and return null",
     details: """
       Arguments are written separated by spaces, followed by a newline. Strings are \

@@ -30,7 +30,7 @@ enum StringBuiltins {
   }
 
   static let lines = define(
-    "lines", category: Category.strings,
+    "lines", category: DataCategory.strings,
     abstract: "split text into its lines (LF or CRLF); a final newline adds no empty line",
     signature: Signature(input: "string", output: "list<string>"),
     examples: [Example("Split text", #""a\nb\r\nc\n" | lines"#, result: #"["a","b","c"]"#)]
@@ -46,7 +46,7 @@ enum StringBuiltins {
   }
 
   static let split = define(
-    "split", category: Category.strings,
+    "split", category: DataCategory.strings,
     abstract: "split a string at each separator",
     signature: Signature(
       positional: [Parameter("separator", .string, "the text (or regex) to split at")],
@@ -71,7 +71,7 @@ enum StringBuiltins {
   }
 
   static let join = define(
-    "join", category: Category.strings,
+    "join", category: DataCategory.strings,
     abstract: "join the items of a list into one string",
     signature: Signature(
       positional: [Parameter("separator", .string, optional: true, "put between items")],
@@ -90,13 +90,13 @@ enum StringBuiltins {
   }
 
   static let upper = define(
-    "upper", category: Category.strings, abstract: "the string in upper case",
+    "upper", category: DataCategory.strings, abstract: "the string in upper case",
     signature: Signature(input: "string | list<string>", output: "string | list<string>"),
     examples: [Example("Shout", #""hello" | upper"#, result: #""HELLO""#)]
   ) { call in try mapStrings(call) { $0.uppercased() } }
 
   static let lower = define(
-    "lower", category: Category.strings, abstract: "the string in lower case",
+    "lower", category: DataCategory.strings, abstract: "the string in lower case",
     signature: Signature(input: "string | list<string>", output: "string | list<string>"),
     examples: [
       Example(
@@ -105,7 +105,7 @@ enum StringBuiltins {
   ) { call in try mapStrings(call) { $0.lowercased() } }
 
   static let trim = define(
-    "trim", category: Category.strings,
+    "trim", category: DataCategory.strings,
     abstract: "remove whitespace (or the given characters) from both ends",
     signature: Signature(
       flags: [
@@ -138,7 +138,7 @@ enum StringBuiltins {
   }
 
   static let replace = define(
-    "replace", category: Category.strings,
+    "replace", category: DataCategory.strings,
     abstract: "replace the first match (or every match with --all) of a text or regex",
     details: "With `--regex`, the replacement may refer to groups as `$1`, `$2`.",
     signature: Signature(
@@ -174,7 +174,7 @@ enum StringBuiltins {
   }
 
   static let contains = define(
-    "contains", category: Category.strings,
+    "contains", category: DataCategory.strings,
     abstract: "whether a string contains a text, a list an item, or a record a field",
     signature: Signature(
       positional: [Parameter("needle", .any, "what to look for")],
@@ -226,7 +226,7 @@ enum StringBuiltins {
     _ test: @escaping @Sendable (String, String) -> Bool
   ) -> Builtin {
     define(
-      name, category: Category.strings, abstract: abstract,
+      name, category: DataCategory.strings, abstract: abstract,
       signature: Signature(
         positional: [Parameter("text", .string, "the text to look for")],
         flags: [switchFlag("ignore-case", short: "i", "compare without regard to case")],
