@@ -166,10 +166,10 @@ enum FileBuiltins {
     }
     switch format {
     case .json:
-      let value =
-        call.input.isSequence
-        ? .list(try Streams.collect(call.input, call.ctx)) : try call.input.collect()
-      try sink.write(JSON.serialize(value, indent: 2) + "\n")
+      // The renderer writes a stream item by item, so a long stream is never held whole.
+      let json = OutputRenderer(RenderOptions(format: .json, jsonIndent: 2))
+      let input = call.input.isEmpty ? PipelineData.value(.null) : call.input
+      try json.render(input) { try sink.write($0) }
     case .ndjson:
       try Streams.forEach(call.input, call.ctx) { try sink.write(NDJSON.line($0)) }
     case .csv, .tsv:
