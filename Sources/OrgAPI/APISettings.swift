@@ -1,0 +1,76 @@
+import AstroCore
+
+/// How the process's API client is set up, from the command line and the environment.
+///
+/// Explicit options win over the environment: `--api-url` over `ASTRO_API_URL`,
+/// `--organization` over `ASTRO_ORGANIZATION_ID`. The token only ever comes from
+/// `ASTRO_API_TOKEN`, so it never sits in shell history or a process listing.
+public struct APISettings: Sendable {
+  public var apiURL: String
+  public var token: String?
+  public var organization: String?
+  public var trace: Bool
+  public var dryRun: Bool
+  public var rateLimits: RateLimits
+  public var retryUnsafe: Bool
+  /// The overall deadline of one request, in seconds.
+  public var deadline: Double
+
+  public init(
+    apiURL: String = HTTPTransport.defaultBaseURL, token: String? = nil,
+    organization: String? = nil, trace: Bool = false, dryRun: Bool = false,
+    rateLimits: RateLimits = .documented, retryUnsafe: Bool = false, deadline: Double = 60
+  ) {
+    self.apiURL = apiURL
+    self.token = token
+    self.organization = organization
+    self.trace = trace
+    self.dryRun = dryRun
+    self.rateLimits = rateLimits
+    self.retryUnsafe = retryUnsafe
+    self.deadline = deadline
+  }
+
+  /// Settings from the options (nil when not given) and the environment.
+  /// Throws a usage error for an unreadable `--rate-limit`.
+  public static func resolve(
+    environment: [String: String], apiURL: String? = nil, organization: String? = nil,
+    trace: Bool = false, dryRun: Bool = false, rateLimits: String? = nil,
+    retryUnsafe: Bool = false
+  ) throws -> APISettings {
+    func env(_ name: String) -> String? {
+      guard let v = environment[name]?.trimmingSpaces, !v.isEmpty else { return nil }
+      return v
+    }
+    return APISettings(
+      apiURL: apiURL ?? env("ASTRO_API_URL") ?? HTTPTransport.defaultBaseURL,
+      token: env("ASTRO_API_TOKEN"), organization: organization ?? env("ASTRO_ORGANIZATION_ID"),
+      trace: trace, dryRun: dryRun,
+      rateLimits: try rateLimits.map(RateLimits.parse) ?? .documented, retryUnsafe: retryUnsafe)
+  }
+}
+
+extension APIClient {
+  /// The client for a real server: URLSession to `settings.apiURL`.
+  /// Throws a usage error when the URL is not an http(s) URL.
+  public static func live(_ settings: APISettings) throws -> APIClient {
+    let transport = try HTTPTransport(
+      configuration: .init(baseURL: settings.apiURL, deadline: settings.deadline))
+    return APIClient(configuration(settings, transport: transport, token: settings.token))
+  }
+
+  /// The client over another transport, such as the in-process emulator (`Sandbox`).
+  /// Without a token one is made up, since the sandbox accepts any.
+  public static func over(_ transport: any Transport, _ settings: APISettings) -> APIClient {
+    APIClient(configuration(settings, transport: transport, token: settings.token ?? "sandbox"))
+  }
+
+  private static func configuration(
+    _ settings: APISettings, transport: any Transport, token: String?
+  ) -> Configuration {
+    Configuration(
+      transport: transport, token: token, rateLimits: settings.rateLimits,
+      retry: RetryPolicy(retryUnsafe: settings.retryUnsafe), dryRun: settings.dryRun,
+      trace: settings.trace, defaultOrganization: settings.organization)
+  }
+}
