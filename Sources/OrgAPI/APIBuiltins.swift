@@ -29,11 +29,13 @@ public enum APIBuiltins {
   }
 
   static func signature(_ op: Operation) -> Signature {
+    // Typed `any`: the binder sorts records (the body) from ids itself, so that
+    // `create_managed_domain {name: …}` may leave out the organization.
     var positional = op.pathParams.map { p in
-      Parameter(p.name, .string, optional: true, p.description)
+      Parameter(p.name, .any, optional: true, p.description)
     }
     if let body = op.body {
-      positional.append(Parameter("body", .record, optional: true, "the \(body.name) record"))
+      positional.append(Parameter("body", .any, optional: true, "the \(body.name) record"))
     }
     var flags = op.query.map { q in
       Flag(FlagNames.kebab(q.name), short: nil, flagType(q.schema), q.description)

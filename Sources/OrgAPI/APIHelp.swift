@@ -50,7 +50,7 @@ enum APIHelp {
     var s = ""
     if !op.pathParams.isEmpty {
       s +=
-        "Piped records (or ids) fill the missing path parameters: one call per item, run "
+        "Piped records fill the missing path parameters: one call per item, run "
         + "concurrently within the rate limits, results in input order. The first failure "
         + "stops the run; --keep-going carries on and gives {ok, value|error} per item.\n"
     }

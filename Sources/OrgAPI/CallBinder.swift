@@ -4,8 +4,8 @@ import AstroCore
 /// contract says before any request is sent.
 ///
 /// Where each path parameter comes from, first match wins: a positional argument (in the
-/// documented order), a flag (`--domain-id`), the piped item's field of the same name,
-/// the piped item's `id` (for the last path parameter) or the piped string, and for
+/// documented order), a flag (`--domain-id`), the piped record's field of the same name,
+/// the piped record's `id` (for the last path parameter), and for
 /// `organizationId` the default organization. Without piped items the organization may
 /// be left out of the arguments: `get_managed_domain d1`.
 public struct CallBinder: Sendable {
@@ -125,16 +125,13 @@ public struct CallBinder: Sendable {
     return (path, body)
   }
 
+  /// Only records fill parameters: a bare string or number flowing in may just be the
+  /// input of the closure the call sits in (`each {|n| create_managed_domain …}`).
   private func fromItem(_ item: Value?, param: String, isLast: Bool) -> String? {
-    switch item {
-    case .record(let r)?:
-      if let v = r[param], let s = try? scalarText(v, flag: param) { return s }
-      if isLast, let v = r["id"], let s = try? scalarText(v, flag: param) { return s }
-      return nil
-    case .string(let s)? where isLast: return s
-    case .int(let i)? where isLast: return String(i)
-    default: return nil
-    }
+    guard case .record(let r)? = item else { return nil }
+    if let v = r[param], let s = try? scalarText(v, flag: param) { return s }
+    if isLast, let v = r["id"], let s = try? scalarText(v, flag: param) { return s }
+    return nil
   }
 
   // MARK: Body and query

@@ -175,9 +175,9 @@ import Testing
     #expect(
       try bind("get_managed_domain", [.string("o2")], item: domain).pathValues
         == ["organizationId": "o2", "domainId": "d9"])
-    #expect(
-      try bind("get_sso_connection", item: .string("c3")).pathValues
-        == ["organizationId": "o1", "connectionId": "c3"])
+    // A bare value is not a record: it fills nothing.
+    #expect(throws: ShellError.self) { try bind("get_sso_connection", item: .string("c3")) }
+    #expect(try bind("list_managed_domains", item: .int(2)).pathValues == ["organizationId": "o1"])
   }
 
   @Test func pipedRecordFillsTheBody() throws {

@@ -20,7 +20,7 @@ import Testing
     try Fixture.run("delete_managed_domain", [.string("d1")], in: ctx)
     try Fixture.run("verify_managed_domain", [.string("d1")], in: ctx)
     try Fixture.run("upsert_sso_bypass_key", in: ctx)
-    let items = Value.list([.string("d1"), .string("d2")])
+    let items = Fixture.json(#"[{"id":"d1"},{"id":"d2"}]"#)
     try Fixture.run("verify_managed_domain", input: .value(items), in: ctx)
     #expect(transport.requests.isEmpty)
   }
