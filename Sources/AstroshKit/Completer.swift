@@ -1,0 +1,126 @@
+import AstroCore
+import Foundation
+
+/// Works out Tab completions for a line of the interactive shell.
+///
+/// It knows builtins and defs (command position), their flags and the values of enum
+/// flags, variables and the fields of their records, file paths for `open` and `save`,
+/// and ids of domains and SSO connections seen earlier in the session. It is pure apart
+/// from listing directories, so it is tested without a terminal.
+struct Completer {
+  var commands: [String: Signature]
+  var variables: [String: Value]
+  var seenIDs: [String]
+  var listDirectory: (String) -> [(name: String, isDirectory: Bool)] = Completer.list
+
+  /// Completions for the word that ends at `cursor` (in Unicode scalars).
+  func complete(line: String, cursor: Int) -> (start: Int, candidates: [String], terminator: String)
+  {
+    let scalars = Array(line.unicodeScalars.prefix(cursor))
+    var start = scalars.count
+    while start > 0, !Completer.isBoundary(scalars[start - 1]) { start -= 1 }
+    let word = String(String.UnicodeScalarView(scalars[start...]))
+    let before = String(String.UnicodeScalarView(scalars[..<start]))
+    let stage = Completer.currentStage(before)
+    if word.hasPrefix("$") {
+      return (start, variableCandidates(word), "")
+    }
+    guard let command = stage.first else {
+      return (start, matching(word, Array(commands.keys)), " ")
+    }
+    if word.hasPrefix("-") {
+      let flags = commands[command]?.flags.map { "--\($0.name)" } ?? []
+      return (start, matching(word, flags), " ")
+    }
+    if let last = stage.last, last.hasPrefix("--"),
+      let values = enumValues(command, String(last.dropFirst(2)))
+    {
+      return (start, matching(word, values), " ")
+    }
+    if command == "open" || command == "save" || command == "cd" {
+      let (candidates, terminator) = pathCandidates(word)
+      return (start, candidates, terminator)
+    }
+    return (start, matching(word, seenIDs), " ")
+  }
+
+  private func matching(_ word: String, _ candidates: [String]) -> [String] {
+    candidates.filter { $0.hasPrefix(word) }.sorted()
+  }
+
+  private func enumValues(_ command: String, _ flag: String) -> [String]? {
+    guard let type = commands[command]?.flag(named: flag)?.type else { return nil }
+    if case .oneOf(let values) = type { return values }
+    return nil
+  }
+
+  /// `$na` → variable names; `$d.na` → fields of `$d` (of its first item for a list).
+  private func variableCandidates(_ word: String) -> [String] {
+    let path = word.dropFirst().split(separator: ".", omittingEmptySubsequences: false).map(
+      String.init)
+    if path.count == 1 { return matching(word, variables.keys.map { "$" + $0 }) }
+    guard var value = variables[path[0]] else { return [] }
+    for key in path.dropFirst().dropLast() {
+      guard let next = Completer.field(key, of: value) else { return [] }
+      value = next
+    }
+    let prefix = "$" + path.dropLast().joined(separator: ".") + "."
+    return matching(word, Completer.fieldNames(of: value).map { prefix + $0 })
+  }
+
+  private static func field(_ key: String, of value: Value) -> Value? {
+    switch value {
+    case .record(let r): return r[key]
+    case .list(let items): return Int(key).flatMap { items.indices.contains($0) ? items[$0] : nil }
+    default: return nil
+    }
+  }
+
+  private static func fieldNames(of value: Value) -> [String] {
+    switch value {
+    case .record(let r): return r.keys
+    case .list(let items):
+      let indices = items.indices.prefix(20).map(String.init)
+      if case .record(let first)? = items.first { return indices + first.keys }
+      return indices
+    default: return []
+    }
+  }
+
+  private func pathCandidates(_ word: String) -> ([String], String) {
+    let slash = word.lastIndex(of: "/")
+    let dir = slash.map { String(word[...$0]) } ?? ""
+    let stem = slash.map { String(word[word.index(after: $0)...]) } ?? word
+    let entries = listDirectory(dir.isEmpty ? "." : dir).filter {
+      $0.name.hasPrefix(stem) && (!$0.name.hasPrefix(".") || stem.hasPrefix("."))
+    }
+    let candidates = entries.map { dir + $0.name + ($0.isDirectory ? "/" : "") }.sorted()
+    let terminator = candidates.count == 1 && candidates[0].hasSuffix("/") ? "" : " "
+    return (candidates, terminator)
+  }
+
+  private static func list(_ dir: String) -> [(name: String, isDirectory: Bool)] {
+    let expanded = (dir as NSString).expandingTildeInPath
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: expanded)) ?? []
+    return names.map { name in
+      var isDir: ObjCBool = false
+      FileManager.default.fileExists(
+        atPath: (expanded as NSString).appendingPathComponent(name), isDirectory: &isDir)
+      return (name, isDir.boolValue)
+    }
+  }
+
+  private static func isBoundary(_ s: Unicode.Scalar) -> Bool {
+    s == " " || s == "\t" || s == "|" || s == "(" || s == "[" || s == "{" || s == ";"
+      || s == "\n"
+  }
+
+  /// The words of the pipeline stage the cursor is in, before the word being completed.
+  static func currentStage(_ before: String) -> [String] {
+    var stageText = Substring(before)
+    if let bar = before.lastIndex(where: { "|;({\n".contains($0) }) {
+      stageText = before[before.index(after: bar)...]
+    }
+    return stageText.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+  }
+}

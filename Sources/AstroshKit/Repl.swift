@@ -1,0 +1,120 @@
+import AstroCore
+import AstroLang
+import Foundation
+import Interactive
+import OrgAPI
+
+/// The interactive shell's view of a session: runs lines, completes words, spots secrets.
+final class ReplAdapter: ReplHost, @unchecked Sendable {
+  private let session: Session
+  /// Ids of domains and SSO connections shown so far, for completion.
+  private let seen = Locked<[String]>([])
+
+  init(session: Session) {
+    self.session = session
+    let show = session.interpreter.display
+    session.interpreter.display = { [seen] data in
+      let value = try data.collect()
+      ReplAdapter.collectIDs(value, into: seen)
+      try show(.value(value))
+    }
+  }
+
+  var promptContext: PromptContext {
+    PromptContext(target: session.target, organization: session.client.defaultOrganization)
+  }
+
+  func isComplete(_ source: String) -> Bool { session.interpreter.isComplete(source) }
+
+  func evaluate(_ source: String, cancel: CancelToken) -> EvaluationResult {
+    let interpreter = session.interpreter
+    let handler = cancel.onCancel { interpreter.cancel() }
+    defer { if let handler { cancel.removeHandler(handler) } }
+    do {
+      try interpreter.run(SourceFile(name: "<repl>", text: source))
+      return .success
+    } catch let exit as ScriptExit {
+      return .exit(exit.code)
+    } catch let error as ShellError {
+      session.sink.writeError(session.render(error))
+      return .failure
+    } catch {
+      session.sink.writeError("error: \(error)\n")
+      return .failure
+    }
+  }
+
+  func complete(line: String, cursor: Int) -> Completion {
+    let interpreter = session.interpreter
+    var commands = interpreter.builtins.mapValues(\.signature)
+    for (name, signature) in interpreter.definedCommands { commands[name] = signature }
+    var variables: [String: Value] = [:]
+    for name in interpreter.variableNames {
+      variables[name] = interpreter.variable(name)
+    }
+    let completer = Completer(commands: commands, variables: variables, seenIDs: seen.current)
+    let result = completer.complete(line: line, cursor: cursor)
+    return Completion(
+      start: result.start, candidates: result.candidates, terminator: result.terminator)
+  }
+
+  func containsSecret(_ source: String) -> Bool {
+    SecretScan.containsSecret(source, token: session.environment["ASTRO_API_TOKEN"])
+  }
+
+  /// Remembers the ids of records that belong to an organization (domains, connections).
+  private static func collectIDs(_ value: Value, into seen: Locked<[String]>) {
+    var found: [String] = []
+    func visit(_ v: Value, depth: Int) {
+      guard depth < 4 else { return }
+      switch v {
+      case .record(let r):
+        if r["organizationId"] != nil, case .string(let id)? = r["id"] { found.append(id) }
+      case .list(let items):
+        for item in items.prefix(10_000) { visit(item, depth: depth + 1) }
+      default: break
+      }
+    }
+    visit(value, depth: 0)
+    guard !found.isEmpty else { return }
+    seen.withLock { ids in
+      for id in found where !ids.contains(id) { ids.append(id) }
+      if ids.count > 5_000 { ids.removeFirst(ids.count - 5_000) }
+    }
+  }
+}
+
+/// Decides whether a line typed at the prompt carries a secret, so it stays out of history.
+enum SecretScan {
+  /// Keys whose literal values are secrets when typed into a record or flag.
+  static let secretWords = [
+    "bypassKey", "bypass-key", "bypass_key", "azureClientSecret",
+    "azure-client-secret", "azure_client_secret", "samlSigningCert", "saml-signing-cert",
+    "saml_signing_cert", "ASTRO_API_TOKEN", "token", "Bearer ",
+  ]
+
+  static func containsSecret(_ line: String, token: String?) -> Bool {
+    if let token, token.count >= 8, line.contains(token) { return true }
+    let lower = line.lowercased()
+    return secretWords.contains { lower.contains($0.lowercased()) && mentionsLiteral(line) }
+  }
+
+  /// True when the line holds a quoted string or a flag value, i.e. a typed-in value
+  /// rather than only a field name (`$key.bypassKey` alone reveals nothing).
+  private static func mentionsLiteral(_ line: String) -> Bool {
+    line.contains("\"") || line.contains("'") || line.contains("--") || line.contains(":")
+  }
+}
+
+enum Repl {
+  static func run(_ session: Session) -> Int32 {
+    let host = ReplAdapter(session: session)
+    let banner =
+      "astrosh \(AstroshVersion.current) — talking to \(session.target). "
+      + "Type 'help' for commands, Ctrl-D to leave."
+    return runInteractive(
+      host: host,
+      options: ReplOptions(
+        environment: session.environment, color: session.options.color, banner: banner))
+  }
+}

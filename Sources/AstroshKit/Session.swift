@@ -1,0 +1,99 @@
+import AstroCore
+import AstroLang
+import Emulator
+import Foundation
+import Interactive
+import OrgAPI
+
+/// Everything one run of astrosh needs, built once from the options: the API client over
+/// the sandbox or the network, the interpreter with every builtin, and the output renderer.
+final class Session: @unchecked Sendable {
+  let options: Options
+  let environment: [String: String]
+  let client: APIClient
+  let interpreter: Interpreter
+  let services = Services()
+  /// Standard output and error, shared with the interpreter so writes stay in order.
+  let sink = StandardOutputSink()
+  /// Where the API calls go, for the prompt: "sandbox" or a host name.
+  let target: String
+  let stdoutIsTerminal: Bool
+  let stderrIsTerminal: Bool
+
+  init(options: Options, environment: [String: String]) throws {
+    self.options = options
+    self.environment = environment
+    stdoutIsTerminal = isatty(1) == 1
+    stderrIsTerminal = isatty(2) == 1
+    let settings = try APISettings.resolve(
+      environment: environment, apiURL: options.apiURL, organization: options.organization,
+      trace: options.trace, dryRun: options.dryRun, rateLimits: options.rateLimits,
+      retryUnsafe: options.retryUnsafe)
+    if options.sandbox {
+      client = try Session.sandboxClient(settings, stateFile: options.sandboxState)
+      target = "sandbox"
+    } else {
+      client = try APIClient.live(settings)
+      target = client.configuration.transport.targetDescription
+    }
+    services.register(client)
+    interpreter = Interpreter(
+      services: services, environment: environment, arguments: options.scriptArguments,
+      output: sink)
+    let builtins = DataBuiltins.all + APIBuiltins.all()
+    interpreter.register(builtins)
+    services.register(BuiltinCatalog(Array(interpreter.builtins.values)))
+    interpreter.display = { [unowned self] data in try self.show(data) }
+  }
+
+  /// The sandbox client; its default organization is the demo organization unless one
+  /// was given.
+  private static func sandboxClient(_ settings: APISettings, stateFile: String?) throws
+    -> APIClient
+  {
+    var settings = settings
+    settings.organization = settings.organization ?? DemoSeed.organizationId
+    do {
+      return APIClient.over(try Sandbox(stateFile: stateFile), settings)
+    } catch {
+      throw ShellError.usage(
+        "sandbox_state", "cannot use the sandbox state file: \(error.message)",
+        hint: "fix or remove the file, or choose another with --sandbox-state")
+    }
+  }
+
+  var useColor: Bool {
+    if let color = options.color { return color }
+    return environment["NO_COLOR"] == nil && stdoutIsTerminal
+  }
+
+  var renderOptions: RenderOptions {
+    let format =
+      options.output.flatMap(OutputFormat.init(rawValue:)) ?? (stdoutIsTerminal ? .table : .json)
+    return RenderOptions(
+      format: format,
+      terminalWidth: stdoutIsTerminal ? terminalWidth(environment: environment) : nil,
+      color: useColor, maskedKeys: Operations.secretKeys, showSecrets: options.showSecrets)
+  }
+
+  /// Shows a top-level value on standard output, in blocks of about 64 KB so a long
+  /// stream costs few system calls yet appears as it arrives.
+  func show(_ data: PipelineData) throws {
+    let renderer = OutputRenderer(renderOptions)
+    var pending = ""
+    defer { if !pending.isEmpty { sink.write(pending) } }
+    try renderer.render(data) { text in
+      pending += text
+      if pending.utf8.count >= 64 * 1024 {
+        sink.write(pending)
+        pending = ""
+      }
+    }
+  }
+
+  /// Renders an error for standard error, in colour when that is a terminal.
+  func render(_ error: ShellError) -> String {
+    let color = options.color ?? (environment["NO_COLOR"] == nil && stderrIsTerminal)
+    return Diagnostic.render(error, color: color)
+  }
+}
