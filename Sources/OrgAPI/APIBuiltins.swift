@@ -111,6 +111,7 @@ public enum APIBuiltins {
     }
     let runner = BulkRunner(
       input: items, workers: workers, keepGoing: keepGoing,
+      isCancelled: { [ctx] in ctx.isCancelled },
       onFinish: { summary in
         client.recordBulk(summary)
         if keepGoing, !summary.failures.isEmpty { ctx.writeError("\(op.name): " + summary.text) }

@@ -88,6 +88,8 @@ public final class APIClient: @unchecked Sendable {
     var attempt = 0
     while true {
       attempt += 1
+      // After Ctrl-C nothing new goes out, not even a retry.
+      if io.isCancelled() { throw ShellError.interrupted }
       try limiter.acquire(call.operation.method, isCancelled: io.isCancelled)
       traceRequest(id, request, attempt: attempt, io: io)
       let started = configuration.clock.now()

@@ -70,6 +70,7 @@ public final class BulkRunner: @unchecked Sendable {
   private let window: Int
   private let keepGoing: Bool
   private let work: Work
+  private let isCancelled: @Sendable () -> Bool
   private let onFinish: @Sendable (BulkSummary) -> Void
   private let cond = NSCondition()
   private var queue: [(index: Int, item: Value)] = []
@@ -83,11 +84,14 @@ public final class BulkRunner: @unchecked Sendable {
   private var finished = false
   /// Set once the first failure has been thrown; the stream is over after that.
   private var thrown = false
+  private var interrupted = false
 
   public init(
     input: ValueStream, workers: Int, keepGoing: Bool,
+    isCancelled: @escaping @Sendable () -> Bool = { false },
     onFinish: @escaping @Sendable (BulkSummary) -> Void = { _ in }, work: @escaping Work
   ) {
+    self.isCancelled = isCancelled
     self.input = input
     self.workers = max(1, workers)
     window = max(1, workers) * 2
@@ -113,7 +117,18 @@ public final class BulkRunner: @unchecked Sendable {
       }
       if (inputDone || halted) && nextEmit == nextIndex && queue.isEmpty && active == 0 {
         finish()
+        // A run cut short by Ctrl-C must not look complete.
+        if interrupted {
+          thrown = true
+          throw ShellError.interrupted
+        }
         return nil
+      }
+      if !halted, isCancelled() {
+        // Ctrl-C: start nothing new; what is in flight finishes or notices by itself.
+        interrupted = true
+        halt()
+        continue
       }
       if !inputDone, !halted, nextIndex - nextEmit < window {
         cond.unlock()
@@ -133,10 +148,10 @@ public final class BulkRunner: @unchecked Sendable {
       return keepGoing ? r.record : v
     case .failure(let e):
       summary.failures.append(r)
-      if keepGoing { return r.record }
-      halted = true
+      // An interruption ends the run even with keepGoing: it is not the item's failure.
+      if keepGoing, e.category != .interrupted { return r.record }
       thrown = true
-      queue.removeAll()
+      halt()
       finish()
       throw e
     }
@@ -146,9 +161,8 @@ public final class BulkRunner: @unchecked Sendable {
   private func dispatch(_ pulled: Result<Value?, Error>) throws {
     switch pulled {
     case .failure(let error):
-      halted = true
       thrown = true
-      queue.removeAll()
+      halt()
       throw error
     case .success(nil):
       inputDone = true
@@ -160,6 +174,14 @@ public final class BulkRunner: @unchecked Sendable {
         Thread { [self] in workLoop() }.start()
       }
     }
+  }
+
+  /// Starts nothing more (caller holds the lock). Queued items never ran, so the stream
+  /// ends before the first of them.
+  private func halt() {
+    halted = true
+    if let first = queue.first { nextIndex = first.index }
+    queue.removeAll()
   }
 
   private func workLoop() {
@@ -177,9 +199,8 @@ public final class BulkRunner: @unchecked Sendable {
       }
       cond.lock()
       results[job.index] = ItemResult(index: job.index, item: job.item, outcome: outcome)
-      if !keepGoing, case .failure = outcome {
-        halted = true
-        queue.removeAll()
+      if case .failure(let e) = outcome, !keepGoing || e.category == .interrupted {
+        halt()
       }
       cond.broadcast()
     }

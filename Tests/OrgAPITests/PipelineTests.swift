@@ -133,4 +133,48 @@ import Testing
     // An endless input: only a window's worth was pulled ahead.
     #expect(pulled.current <= 3 + 4)
   }
+
+  @Test func ctrlCStopsLaunchingAndDoesNotLookComplete() throws {
+    let cancelled = Locked(false)
+    let calls = Locked(0)
+    let runner = BulkRunner(
+      input: ValueStream.of((0..<100).map(Value.int)), workers: 2, keepGoing: true,
+      isCancelled: { cancelled.current }
+    ) { v in
+      calls.withLock { $0 += 1 }
+      return v
+    }
+    let stream = runner.stream
+    _ = try stream.next()
+    cancelled.withLock { $0 = true }
+    #expect(throws: ShellError.self) {
+      while try stream.next() != nil {}
+    }
+    #expect(calls.current < 100)
+  }
+
+  @Test func interruptedItemEndsAKeepGoingRun() throws {
+    let runner = BulkRunner(
+      input: ValueStream.of((0..<10).map(Value.int)), workers: 1, keepGoing: true
+    ) { v in
+      if v == .int(2) { throw ShellError.interrupted }
+      return v
+    }
+    let stream = runner.stream
+    #expect(try stream.next()?.recordValue?["ok"] == .bool(true))
+    #expect(try stream.next()?.recordValue?["ok"] == .bool(true))
+    #expect(throws: ShellError.self) { try stream.next() }
+    #expect(try stream.next() == nil)
+  }
+
+  @Test func noRequestStartsAfterCtrlC() throws {
+    let transport = Self.echoTransport()
+    let ctx = TestContext(client: Fixture.client(transport))
+    ctx.cancelled.withLock { $0 = true }
+    #expect(throws: ShellError.self) {
+      try Fixture.run("verify_managed_domain", input: .value(Self.domains(4)), in: ctx)
+    }
+    #expect(throws: ShellError.self) { try Fixture.run("list_managed_domains", in: ctx) }
+    #expect(transport.requests.isEmpty)
+  }
 }
