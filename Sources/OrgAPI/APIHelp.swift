@@ -26,7 +26,7 @@ enum APIHelp {
       for p in op.pathParams {
         var text = p.description
         if p.name == "organizationId" {
-          text += "; defaults to use_organization or $ASTRO_ORGANIZATION_ID"
+          text += " (default: use_organization, $ASTRO_ORGANIZATION_ID)"
         }
         if p.name == last { text += "; or the 'id' of piped records" }
         out += row(p.name, text)
@@ -52,7 +52,9 @@ enum APIHelp {
       s +=
         "Piped records fill the missing path parameters: one call per item, run "
         + "concurrently within the rate limits, results in input order. The first failure "
-        + "stops the run; --keep-going carries on and gives {ok, value|error} per item.\n"
+        + "stops the run; --keep-going carries on and gives {ok, value|error} per item."
+      if op.body != nil { s += " They also fill the body fields they have." }
+      s += "\n"
     }
     if op.isMutating {
       s += "With --dry-run the request is printed, not sent.\n"
@@ -62,7 +64,7 @@ enum APIHelp {
       s += "gives the gzip bytes.\n"
     }
     s += "Flags may also be spelled in snake_case or camelCase."
-    return s
+    return wrap(s, width: 90, indent: "")
   }
 
   private static func fieldText(_ f: Field) -> String {
@@ -89,7 +91,8 @@ enum APIHelp {
       return s
     case .boolean: return "bool (a switch; --flag=false for false)"
     case .array(let item, let minItems):
-      var s = "list of \(itemText(item)), or comma-separated"
+      var s = "list of \(itemText(item))"
+      if case .string = item { s += ", or comma-separated" }
       if let minItems, minItems > 0 { s += ", at least \(minItems)" }
       return s
     default: return schema.displayName
@@ -128,8 +131,33 @@ enum APIHelp {
     }
   }
 
+  /// A name column and its text, the text wrapped under itself.
   private static func row(_ name: String, _ text: String) -> String {
-    let pad = max(1, 28 - name.count)
-    return "  \(name)" + String(repeating: " ", count: pad) + text + "\n"
+    let column = 30
+    let indent = String(repeating: " ", count: column)
+    var head = "  \(name)"
+    if head.count >= column {
+      head += "\n" + indent
+    } else {
+      head += String(repeating: " ", count: column - head.count)
+    }
+    return head + wrap(text, width: 100 - column, indent: indent) + "\n"
+  }
+
+  /// Wraps text at spaces; lines after a break start with `indent`.
+  static func wrap(_ text: String, width: Int, indent: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map { paragraph in
+      var lines: [String] = []
+      var line = ""
+      for word in paragraph.split(separator: " ") {
+        if !line.isEmpty, line.count + 1 + word.count > width {
+          lines.append(line)
+          line = ""
+        }
+        line += line.isEmpty ? String(word) : " " + word
+      }
+      lines.append(line)
+      return lines.joined(separator: "\n" + indent)
+    }.joined(separator: "\n")
   }
 }
