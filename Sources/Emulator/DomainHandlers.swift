@@ -91,7 +91,7 @@ extension Handlers {
     let (o, d) = try domain(s, call)
     let domain = s.organizations[o].domains[d]
     if !domain.isVerified {
-      if call.faults.verificationFails(for: domain.name) {
+      if call.gate.config.verificationFails(for: domain.name) {
         throw .invalid(
           "DNS verification of managed domain '\(domain.name)' failed: no TXT record with the "
             + "verification code was found at _astronomer.\(domain.name); the domain stays "

@@ -38,7 +38,7 @@ public final class EmulatorEngine: Sendable {
   let options: Options
   let gate: FaultGate
   private let state: Locked<EmulatorState>
-  private let requestSerial = Locked<UInt64>(0)
+  private let requestSerial: Locked<UInt64>
   private let store: StateFile?
 
   /// Starts from the state file when one is given and exists, otherwise from the demo seed.
@@ -60,6 +60,7 @@ public final class EmulatorEngine: Sendable {
         count: options.syntheticAuditEvents, organizationId: DemoSeed.organizationId,
         anchor: Timestamp.truncate(now))
     }
+    requestSerial = Locked(initial.lastRequestSerial)
     state = Locked(initial)
   }
 
@@ -81,7 +82,7 @@ public final class EmulatorEngine: Sendable {
         : APIFailure.notFound("no operation is served at \(request.path)")
       return Admission(latencyMs: 0, action: .reply(Replies.error(failure, requestId: requestId)))
     }
-    var subject = Identifiers.subject(forToken: "anonymous")
+    var subject = Identifiers.hash("anonymous")
     if op.requiresAuth {
       switch authenticate(request) {
       case .success(let s): subject = s
@@ -92,7 +93,7 @@ public final class EmulatorEngine: Sendable {
     }
     let call = PendingCall(
       operation: op, params: params, request: request, client: client, requestId: requestId,
-      subjectId: subject)
+      tokenHash: subject)
     return applyFaults(to: call)
   }
 
@@ -104,7 +105,7 @@ public final class EmulatorEngine: Sendable {
     let input = Result { () throws(APIFailure) -> EmulatorCall in
       EmulatorCall(
         operation: op, params: call.params, query: try RequestInput.query(call.request, for: op),
-        body: try RequestInput.body(call.request, for: op), now: now, faults: gate.config)
+        body: try RequestInput.body(call.request, for: op), now: now, gate: gate)
     }
     let handler = Self.handlers[op.name]!
     let outcome = state.withLock { s -> Result<HandlerOutput, APIFailure> in
@@ -172,28 +173,45 @@ public final class EmulatorEngine: Sendable {
       })
   }
 
-  /// Checks the `Authorization: Bearer …` header; the subject id comes from the token.
-  func authenticate(_ request: APIRequest) -> Result<String, APIFailure> {
-    let header = request.header("Authorization") ?? ""
-    let prefix = "bearer "
-    let token =
-      header.lowercased().hasPrefix(prefix)
-      ? header.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces) : ""
-    guard !token.isEmpty else {
+  /// Checks the `Authorization: Bearer …` header and answers the token's hash.
+  func authenticate(_ request: APIRequest) -> Result<UInt64, APIFailure> {
+    guard let token = Self.bearerToken(request), !token.isEmpty else {
       return .failure(
         APIFailure(
           status: 401, message: "Unauthorized: send an 'Authorization: Bearer <token>' header"))
     }
-    if let pinned = options.token, pinned != token {
+    if let pinned = options.token, !pinned.utf8.elementsEqual(token.utf8) {
       return .failure(APIFailure(status: 401, message: "Unauthorized: the token is not valid"))
     }
-    return .success(Identifiers.subject(forToken: token))
+    return .success(Identifiers.hash(token.utf8))
+  }
+
+  /// The token of an `Authorization: Bearer` header (scheme case-insensitive, spaces
+  /// trimmed), read without allocating: this runs for every request.
+  static func bearerToken(_ request: APIRequest) -> Substring? {
+    let header = request.headers.first { h in
+      h.name.utf8.count == 13
+        && h.name.utf8.elementsEqual("authorization".utf8) { a, b in
+          a | 0x20 == b
+        }
+    }
+    guard let value = header?.value[...], value.utf8.count > 7 else { return nil }
+    let scheme = value.utf8.prefix(7)
+    guard scheme.elementsEqual("bearer ".utf8, by: { a, b in a | 0x20 == b }) else { return nil }
+    return trimmed(value.dropFirst(7))
+  }
+
+  private static func trimmed(_ text: Substring) -> Substring {
+    var t = text
+    while t.first == " " { t.removeFirst() }
+    while t.last == " " { t.removeLast() }
+    return t
   }
 
   private func applyFaults(to call: PendingCall) -> Admission {
     let method = call.operation.method
-    let latency = gate.config.latency(for: method)
-    switch gate.decide(method: method) {
+    let (decision, latency) = gate.admit(method: method)
+    switch decision {
     case .pass:
       return Admission(latencyMs: latency, action: .execute(call))
     case .drop:
@@ -239,12 +257,13 @@ public final class EmulatorEngine: Sendable {
       }
       s.audit.append(
         AuditRecorder.event(
-          subjectId: call.subjectId, organizationId: orgId, time: now,
+          subjectId: Identifiers.subject(hash: call.tokenHash), organizationId: orgId, time: now,
           sourceIp: call.client.address, userAgent: call.request.header("User-Agent"),
           method: call.operation.method.rawValue, path: call.request.path,
           requestBody: call.operation.body == nil ? nil : body, requestId: call.requestId,
           status: status))
     }
+    s.lastRequestSerial = requestSerial.current
     do {
       try store?.save(s)
     } catch {

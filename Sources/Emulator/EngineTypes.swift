@@ -57,7 +57,9 @@ public struct PendingCall: Sendable {
   let request: APIRequest
   let client: ClientInfo
   let requestId: String
-  let subjectId: String
+  /// A hash of the bearer token; the audit log's subject id is derived from it only when
+  /// a mutating call is recorded, and the token itself is never kept.
+  let tokenHash: UInt64
 }
 
 /// Why an operation failed: the status and message of an `Error` body.
@@ -99,7 +101,7 @@ struct EmulatorCall {
   let query: [String: [String]]
   let body: Value?
   let now: Date
-  let faults: FaultConfig
+  let gate: FaultGate
 
   func param(_ name: String) -> String { params[name] ?? "" }
   func queryValue(_ name: String) -> String? { query[name]?.first }

@@ -17,13 +17,16 @@ struct DomainEntity: Sendable, Equatable {
   /// The `ManagedDomain` model.
   var wire: Value {
     var r = Record()
-    r["createdAt"] = .string(Timestamp.format(createdAt))
-    if let enforcedLogins { r["enforcedLogins"] = .list(enforcedLogins.map(Value.string)) }
-    r["id"] = .string(id)
-    r["name"] = .string(name)
-    r["organizationId"] = .string(organizationId)
-    r["status"] = .string(status)
-    r["updatedAt"] = .string(Timestamp.format(updatedAt))
+    r.reserveCapacity(16)
+    r.appendUnchecked("createdAt", .string(Timestamp.format(createdAt)))
+    if let enforcedLogins {
+      r.appendUnchecked("enforcedLogins", .list(enforcedLogins.map(Value.string)))
+    }
+    r.appendUnchecked("id", .string(id))
+    r.appendUnchecked("name", .string(name))
+    r.appendUnchecked("organizationId", .string(organizationId))
+    r.appendUnchecked("status", .string(status))
+    r.appendUnchecked("updatedAt", .string(Timestamp.format(updatedAt)))
     return .record(r)
   }
 }
@@ -46,15 +49,16 @@ struct ConnectionEntity: Sendable, Equatable {
     var config = configuration
     config["azureClientSecret"] = nil
     var r = Record()
-    r["auth0ConnectionId"] = .string(auth0ConnectionId)
-    r["auth0ConnectionName"] = .string(auth0ConnectionName)
-    r["configuration"] = .record(config)
-    r["enabled"] = .bool(enabled)
-    r["id"] = .string(id)
-    if let jitPolicy { r["jitPolicy"] = .record(jitPolicy) }
+    r.reserveCapacity(16)
+    r.appendUnchecked("auth0ConnectionId", .string(auth0ConnectionId))
+    r.appendUnchecked("auth0ConnectionName", .string(auth0ConnectionName))
+    r.appendUnchecked("configuration", .record(config))
+    r.appendUnchecked("enabled", .bool(enabled))
+    r.appendUnchecked("id", .string(id))
+    if let jitPolicy { r.appendUnchecked("jitPolicy", .record(jitPolicy)) }
     let expanded = domainIds.compactMap { id in domains.first { $0.id == id }?.wire }
-    r["managedDomains"] = .list(expanded)
-    r["organizationId"] = .string(organizationId)
+    r.appendUnchecked("managedDomains", .list(expanded))
+    r.appendUnchecked("organizationId", .string(organizationId))
     return .record(r)
   }
 }
@@ -91,19 +95,22 @@ struct OrganizationEntity: Sendable, Equatable {
   /// The `Organization` model; `lookUpOnly` leaves out the managed domains.
   func wire(lookUpOnly: Bool = false) -> Value {
     var r = Record()
-    r["authServiceId"] = .string(authServiceId)
-    if let billingEmail { r["billingEmail"] = .string(billingEmail) }
-    r["createdAt"] = .string(Timestamp.format(createdAt))
-    r["id"] = .string(id)
-    r["isScimEnabled"] = .bool(isScimEnabled)
-    if !lookUpOnly { r["managedDomains"] = .list(domains.map(\.wire)) }
-    r["name"] = .string(name)
-    if let product { r["product"] = .string(product) }
-    r["shortName"] = .string(shortName)
-    r["status"] = .string(status)
-    r["supportPlan"] = .string(supportPlan)
-    if let trialExpiresAt { r["trialExpiresAt"] = .string(Timestamp.format(trialExpiresAt)) }
-    r["updatedAt"] = .string(Timestamp.format(updatedAt))
+    r.reserveCapacity(16)
+    r.appendUnchecked("authServiceId", .string(authServiceId))
+    if let billingEmail { r.appendUnchecked("billingEmail", .string(billingEmail)) }
+    r.appendUnchecked("createdAt", .string(Timestamp.format(createdAt)))
+    r.appendUnchecked("id", .string(id))
+    r.appendUnchecked("isScimEnabled", .bool(isScimEnabled))
+    if !lookUpOnly { r.appendUnchecked("managedDomains", .list(domains.map(\.wire))) }
+    r.appendUnchecked("name", .string(name))
+    if let product { r.appendUnchecked("product", .string(product)) }
+    r.appendUnchecked("shortName", .string(shortName))
+    r.appendUnchecked("status", .string(status))
+    r.appendUnchecked("supportPlan", .string(supportPlan))
+    if let trialExpiresAt {
+      r.appendUnchecked("trialExpiresAt", .string(Timestamp.format(trialExpiresAt)))
+    }
+    r.appendUnchecked("updatedAt", .string(Timestamp.format(updatedAt)))
     return .record(r)
   }
 
@@ -111,12 +118,13 @@ struct OrganizationEntity: Sendable, Equatable {
   func bypassKeyWire() -> Value? {
     guard let bypassKey else { return nil }
     var r = Record()
-    r["bypassKey"] = .string(bypassKey.key)
-    r["createdAt"] = .string(Timestamp.format(bypassKey.createdAt))
-    r["orgShortName"] = .string(shortName)
-    r["organizationId"] = .string(id)
-    r["organizationShortName"] = .string(shortName)
-    r["updatedAt"] = .string(Timestamp.format(bypassKey.updatedAt))
+    r.reserveCapacity(16)
+    r.appendUnchecked("bypassKey", .string(bypassKey.key))
+    r.appendUnchecked("createdAt", .string(Timestamp.format(bypassKey.createdAt)))
+    r.appendUnchecked("orgShortName", .string(shortName))
+    r.appendUnchecked("organizationId", .string(id))
+    r.appendUnchecked("organizationShortName", .string(shortName))
+    r.appendUnchecked("updatedAt", .string(Timestamp.format(bypassKey.updatedAt)))
     return .record(r)
   }
 }
@@ -146,6 +154,9 @@ struct EmulatorState: Sendable, Equatable {
   var synthetic: SyntheticAudit?
   /// The serial number of the next minted id; persisted so ids stay unique across restarts.
   var nextSerial: UInt64 = 1
+  /// The last request serial used when the state was saved, so that request ids (which
+  /// the audit log keeps) do not repeat after a restart.
+  var lastRequestSerial: UInt64 = 0
 
   mutating func mintSerial() -> UInt64 {
     defer { nextSerial += 1 }

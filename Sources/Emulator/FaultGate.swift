@@ -26,10 +26,13 @@ final class FaultGate: Sendable {
     var counts: [HTTPMethod: Int] = [:]
     var total = 0
     var random: UInt64
+    /// No faults at all: the common case skips every step below.
+    let idle: Bool
 
     init(_ config: FaultConfig) {
       self.config = config
       random = config.seed
+      idle = config == .none
     }
 
     /// The next draw in [0, 1), SplitMix64 stepping.
@@ -47,31 +50,46 @@ final class FaultGate: Sendable {
 
   func set(_ config: FaultConfig) { state.withLock { $0 = GateState(config) } }
 
-  /// Decides the fate of one API request. `now` is a monotonic clock in nanoseconds.
+  /// Decides the fate of one API request and the latency to add before answering. `now`
+  /// is a monotonic clock in nanoseconds.
+  func admit(method: HTTPMethod, now: UInt64 = DispatchTime.now().uptimeNanoseconds)
+    -> (decision: FaultDecision, latencyMs: Int)
+  {
+    state.withLock { s in
+      if s.idle { return (.pass, 0) }
+      return (Self.decide(&s, method: method, now: now), s.config.latency(for: method))
+    }
+  }
+
+  /// The decision alone, for tests that replay the seeded sequence.
   func decide(method: HTTPMethod, now: UInt64 = DispatchTime.now().uptimeNanoseconds)
     -> FaultDecision
   {
-    state.withLock { s in
-      if let limit = s.config.rateLimits[method],
-        let wait = Self.take(&s.buckets, method, limit: limit, now: now)
-      {
-        return .rateLimited(retryAfter: wait, perSecond: limit)
-      }
-      s.total += 1
-      s.counts[method, default: 0] += 1
-      let ordinal = s.counts[method, default: 0]
-      let total = s.total
-      func picked(_ rule: NthRule) -> Bool {
-        rule.ordinals.contains(rule.method == nil ? total : rule.method == method ? ordinal : -1)
-      }
-      if s.config.dropNth.contains(where: picked) { return .drop }
-      if let rule = s.config.failNth.first(where: picked) { return .fail(status: rule.status) }
-      if s.config.dropShare > 0, s.draw() < s.config.dropShare { return .drop }
-      if s.config.failShare > 0, s.draw() < s.config.failShare {
-        return .fail(status: s.config.failStatus)
-      }
-      return .pass
+    admit(method: method, now: now).decision
+  }
+
+  private static func decide(_ s: inout GateState, method: HTTPMethod, now: UInt64)
+    -> FaultDecision
+  {
+    if let limit = s.config.rateLimits[method],
+      let wait = take(&s.buckets, method, limit: limit, now: now)
+    {
+      return .rateLimited(retryAfter: wait, perSecond: limit)
     }
+    s.total += 1
+    s.counts[method, default: 0] += 1
+    let ordinal = s.counts[method, default: 0]
+    let total = s.total
+    func picked(_ rule: NthRule) -> Bool {
+      rule.ordinals.contains(rule.method == nil ? total : rule.method == method ? ordinal : -1)
+    }
+    if s.config.dropNth.contains(where: picked) { return .drop }
+    if let rule = s.config.failNth.first(where: picked) { return .fail(status: rule.status) }
+    if s.config.dropShare > 0, s.draw() < s.config.dropShare { return .drop }
+    if s.config.failShare > 0, s.draw() < s.config.failShare {
+      return .fail(status: s.config.failStatus)
+    }
+    return .pass
   }
 
   /// Takes a token from the method's bucket; returns nil on success, or the whole seconds

@@ -58,13 +58,20 @@ enum Identifiers {
 
   /// A subject id for an API token, so audit events name a stable subject without ever
   /// containing the token itself.
-  static func subject(forToken token: String) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in token.utf8 {
-      hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-    }
-    return cuid(serial: hash % 1_000_000, fingerprint: "sbj0")
+  static func subject(forToken token: String) -> String { subject(hash: hash(token)) }
+
+  static func subject(hash: UInt64) -> String {
+    cuid(serial: hash % 1_000_000, fingerprint: "sbj0")
   }
+
+  /// FNV-1a, for deriving subject ids from tokens.
+  static func hash(_ text: Substring.UTF8View) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return hash
+  }
+
+  static func hash(_ text: String) -> UInt64 { hash(Substring(text).utf8) }
 
   /// SplitMix64's finaliser: a cheap, well-spread hash of a 64-bit value.
   static func mix(_ value: UInt64) -> UInt64 {

@@ -47,6 +47,16 @@ struct ServeOptions: Equatable {
       --drop-nth [METHOD:]N,M close the Nth and Mth request's connection without answering
       --fail-verify PATTERN   verification of domains matching PATTERN (* wildcard) fails
       --fault-seed N          seed of the generator behind --fail-share and --drop-share
+
+    control endpoint (same bearer token; also under /v1alpha1/_emulator/...):
+      GET  /_emulator/faults        the fault configuration as JSON
+      POST /_emulator/faults        replace it, e.g. {"rateLimits": {"POST": 5},
+                                    "failNth": [{"method": "POST", "nth": [3], "status": 500}]};
+                                    {} clears every fault
+      POST /_emulator/reset         restore the demo organization
+      POST /_emulator/audit-events  {"count": N}: N synthetic audit events (last 23 hours)
+
+    SIGINT or SIGTERM stops the server; with --state every change is already saved.
     """
 
   static let valued: Set<String> = [

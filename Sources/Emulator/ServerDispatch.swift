@@ -81,8 +81,22 @@ extension EmulatorServer {
       return nil
     }
     if rest.isEmpty { rest = "/" }
+    // Ids, short names and the fixed words need no encoding; only rare paths take the
+    // slow road of splitting and encoding.
+    if rest.utf8.allSatisfy(isPlainPathByte) { return String(rest) }
     let segments = rest.split(separator: "/").map { PercentEncoding.encode(String($0)) }
     return "/" + segments.joined(separator: "/")
+  }
+
+  private static func isPlainPathByte(_ b: UInt8) -> Bool {
+    switch b {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+      UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+      UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+      return true
+    default:
+      return false
+    }
   }
 
   /// Queues the reply on the connection; a nil reply drops the connection unanswered.

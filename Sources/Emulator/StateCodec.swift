@@ -9,6 +9,7 @@ enum StateCodec {
     r["format"] = .string(StateFile.format)
     r["version"] = .int(StateFile.version)
     r["nextSerial"] = .int(Int(state.nextSerial))
+    r["lastRequestSerial"] = .int(Int(state.lastRequestSerial))
     r["organizations"] = .list(state.organizations.map(encode))
     r["audit"] = .list(state.audit.map { .record($0.record) })
     if let synthetic = state.synthetic {
@@ -61,6 +62,9 @@ enum StateCodec {
     }
     var state = EmulatorState()
     state.nextSerial = UInt64(max(1, try top.int("nextSerial")))
+    if top.record["lastRequestSerial"] != nil {
+      state.lastRequestSerial = UInt64(try top.int("lastRequestSerial"))
+    }
     state.organizations = try top.list("organizations").map(decodeOrganization)
     state.audit = try top.list("audit").map { r throws(StateFileError) in
       AuditEvent(

@@ -56,7 +56,7 @@ struct AuditLogConformanceTests {
     try h.json(.post, "\(Self.org)/sso-connections", json: body)
     let record = try #require(try Self.records(h).last)
     let config = record["requestBody"]?["configuration"]
-    #expect(config?["samlSigningCert"] == .string(AuditRecorder.redacted))
+    #expect(config?["samlSigningCert"] == .string(Redactor.marker))
     #expect(config?["samlSignInUrl"] == .string("https://idp.example/sso"))
   }
 

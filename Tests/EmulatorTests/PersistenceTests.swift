@@ -37,8 +37,11 @@ struct PersistenceTests {
     #expect(try h.json(.get, "/organizations/demo-org/sso-bypass-key")["bypassKey"] == keyValue)
     let next = try h.json(.post, "/organizations", json: #"{"name": "After"}"#)
     #expect(next["id"]?.stringValue != domainId, "the id serial carries over")
-    let paths = try AuditLogConformanceTests.records(h).compactMap { $0["path"]?.stringValue }
+    let records = try AuditLogConformanceTests.records(h)
+    let paths = records.compactMap { $0["path"]?.stringValue }
     #expect(paths.contains { $0.hasSuffix("/verify") }, "the audit log is kept too")
+    let ids = records.compactMap { $0["requestId"]?.stringValue }
+    #expect(Set(ids).count == ids.count, "request ids do not repeat after a restart")
   }
 
   @Test func savedStateReadsBackEqual() throws {

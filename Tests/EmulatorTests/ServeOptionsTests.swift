@@ -1,3 +1,5 @@
+import AstroCore
+import Foundation
 import OrgAPI
 import Testing
 
@@ -74,5 +76,37 @@ struct ServeOptionsTests {
     #expect(Identifiers.requestId(serial: 5).count == 36)
     #expect(Timestamp.format(epochSeconds: 951_782_400) == "2000-02-29T00:00:00Z")
     #expect(Timestamp.format(epochSeconds: 1_714_554_000) == "2024-05-01T09:00:00Z")
+  }
+}
+
+@Suite("astrosh serve logging")
+struct ServerLogTests {
+  @Test func oneLinePerRequestWithoutSecrets() throws {
+    let lines = Locked<[String]>([])
+    let engine = try EmulatorEngine()
+    let server = EmulatorServer(
+      engine: engine, configuration: .init(log: { line in lines.withLock { $0.append(line) } }))
+    try server.start()
+    defer { server.stop() }
+    let transport = try HTTPTransport(configuration: .init(baseURL: server.baseURL))
+    let auth = [(name: "Authorization", value: "Bearer very-secret-token")]
+    let requests = [
+      APIRequest(method: .get, path: "/organizations/demo-org", headers: auth),
+      APIRequest(
+        method: .get, path: "/organizationAuthIds", query: [("email", "ada@verified-1.example.com")]
+      ),
+      APIRequest(method: .delete, path: "/organizations/demo-org/domains/nope", headers: auth),
+    ]
+    for request in requests { _ = try transport.send(request) { false } }
+    // The line is written when MHD reports the request complete, just after the answer.
+    for _ in 0..<2000 where lines.current.count < requests.count { usleep(1000) }
+    let logged = lines.current
+    #expect(logged.count == 3)
+    #expect(logged[0].hasPrefix("GET /v1alpha1/organizations/demo-org 200 "))
+    #expect(logged[0].hasSuffix(" ms"))
+    #expect(logged[1].hasPrefix("GET /v1alpha1/organizationAuthIds 200 "), "no query string")
+    #expect(logged[2].hasPrefix("DELETE /v1alpha1/organizations/demo-org/domains/nope 404 "))
+    #expect(!logged.joined().contains("very-secret-token"))
+    #expect(!logged.joined().contains("ada@"))
   }
 }
