@@ -78,7 +78,7 @@ public final class HTTPTransport: Transport, @unchecked Sendable {
   public func send(_ request: APIRequest, isCancelled: @escaping @Sendable () -> Bool) throws
     -> APIResponse
   {
-    let (task, box) = try start(request)
+    let (task, box) = try start(request, streaming: false)
     let deadline = Date().addingTimeInterval(configuration.deadline)
     try wait(task, box, isCancelled: isCancelled, deadline: deadline) { $0.finished }
     if let error = box.error { throw transportError(error) }
@@ -94,7 +94,7 @@ public final class HTTPTransport: Transport, @unchecked Sendable {
   public func open(_ request: APIRequest, isCancelled: @escaping @Sendable () -> Bool) throws
     -> StreamedResponse
   {
-    let (task, box) = try start(request)
+    let (task, box) = try start(request, streaming: true)
     let deadline = Date().addingTimeInterval(configuration.deadline)
     try wait(task, box, isCancelled: isCancelled, deadline: deadline) {
       $0.response != nil || $0.finished
@@ -113,7 +113,9 @@ public final class HTTPTransport: Transport, @unchecked Sendable {
       })
   }
 
-  private func start(_ request: APIRequest) throws -> (URLSessionDataTask, TaskBox) {
+  private func start(_ request: APIRequest, streaming: Bool) throws -> (
+    URLSessionDataTask, TaskBox
+  ) {
     guard let url = URL(string: base + request.target) else {
       throw TransportError(.other, host: hostDescription, detail: "invalid request path")
     }
@@ -123,7 +125,7 @@ public final class HTTPTransport: Transport, @unchecked Sendable {
     for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
     if let body = request.body { urlRequest.httpBody = Data(body) }
     let task = session.dataTask(with: urlRequest)
-    let box = TaskBox()
+    let box = TaskBox(streaming: streaming)
     tasks.register(box, for: task.taskIdentifier)
     task.resume()
     return (task, box)

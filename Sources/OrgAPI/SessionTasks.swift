@@ -66,6 +66,9 @@ final class SessionTasks: NSObject, URLSessionDataDelegate, @unchecked Sendable 
 /// caller under a condition variable.
 final class TaskBox: @unchecked Sendable {
   let cond = NSCondition()
+  /// Whether a reader drains the body while it arrives; only then may the transfer pause,
+  /// since a whole-body wait would never drain it.
+  let streaming: Bool
   private(set) var response: HTTPURLResponse?
   private(set) var finished = false
   private(set) var error: Error?
@@ -78,6 +81,8 @@ final class TaskBox: @unchecked Sendable {
   /// so a slow pipeline does not make a large download pile up in memory.
   static let highWater = 8 << 20
   static let lowWater = 2 << 20
+
+  init(streaming: Bool) { self.streaming = streaming }
 
   func receive(_ response: HTTPURLResponse) {
     cond.lock()
@@ -93,7 +98,7 @@ final class TaskBox: @unchecked Sendable {
     chunks.append(data)
     buffered += data.count
     cond.broadcast()
-    if !paused, !finished, buffered > TaskBox.highWater {
+    if streaming, !paused, !finished, buffered > TaskBox.highWater {
       paused = true
       return true
     }

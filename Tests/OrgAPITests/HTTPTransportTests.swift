@@ -149,4 +149,13 @@ import Testing
       try HTTPTransport(configuration: .init(baseURL: "ftp://x"))
     }
   }
+
+  @Test func largeWholeBodyIsNotPausedForever() throws {
+    let body = [UInt8](repeating: UInt8(ascii: "x"), count: TaskBox.highWater + (2 << 20))
+    let server = try ScriptedServer { _ in ScriptedReply(status: 200, body: body) }
+    let t = try transport(server, deadline: 20)
+    defer { server.stop() }
+    let response = try t.send(get("/big"), isCancelled: { false })
+    #expect(response.body.count == body.count)
+  }
 }
