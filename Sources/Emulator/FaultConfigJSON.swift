@@ -31,10 +31,11 @@ extension FaultConfig {
     if let v = r["dropShare"] { dropShare = try Self.share(v, "dropShare") }
     if let v = r["dropNth"] { dropNth = try Self.rules(v, "dropNth") }
     if let v = r["failVerify"] {
-      guard let items = v.listValue, let patterns = Optional(items.compactMap(\.stringValue)),
-        patterns.count == items.count
-      else { throw FaultConfigError("failVerify must be a list of domain-name patterns") }
-      failVerify = patterns
+      let patterns = v.listValue?.map(\.stringValue) ?? [nil]
+      guard patterns.allSatisfy({ $0 != nil }) else {
+        throw FaultConfigError("failVerify must be a list of domain-name patterns")
+      }
+      failVerify = patterns.compactMap { $0 }
     }
     if let v = r["seed"] {
       guard let n = v.intValue, n >= 0 else {
@@ -152,10 +153,10 @@ extension NthRule {
       }
       method = parsed
     }
-    guard let list = r["nth"]?.listValue, !list.isEmpty,
-      let ordinals = Optional(list.compactMap(\.intValue)), ordinals.count == list.count,
-      ordinals.allSatisfy({ $0 >= 1 })
-    else { throw FaultConfigError("\(key).nth must be a non-empty list of ordinals from 1") }
+    let ordinals = r["nth"]?.listValue?.map { $0.intValue ?? 0 } ?? []
+    guard !ordinals.isEmpty, ordinals.allSatisfy({ $0 >= 1 }) else {
+      throw FaultConfigError("\(key).nth must be a non-empty list of ordinals from 1")
+    }
     var status = 500
     if let s = r["status"] { status = try FaultConfig.status(s, "\(key).status") }
     self.init(method: method, ordinals: ordinals, status: status)

@@ -84,6 +84,26 @@ struct AuditLogConformanceTests {
     #expect(try Self.records(h).count == 1)
   }
 
+  @Test(arguments: Target.allCases)
+  func downloadStreamsInBlocks(target: Target) throws {
+    let h = try Harness(target, options: EmulatorEngine.Options(syntheticAuditEvents: 50_000))
+    let request = APIRequest(
+      method: .get, path: "\(Self.org)/audit-logs",
+      headers: [(name: "Authorization", value: "Bearer t")])
+    let response = try h.transport.open(request) { false }
+    #expect(response.status == 200)
+    let inflater = GzipDecompressor()
+    var chunks = 0
+    var lines = 0
+    while let chunk = try response.next() {
+      chunks += 1
+      lines += try inflater.feed(chunk).lazy.filter { $0 == UInt8(ascii: "\n") }.count
+    }
+    try inflater.finish()
+    #expect(lines == 50_001)
+    #expect(chunks > 1, "the body arrives in several blocks, never whole")
+  }
+
   @Test func syntheticWindowHonoursEarliest() throws {
     let anchor = Date(timeIntervalSince1970: 1_750_000_000)
     let spec = SyntheticAudit(count: 1000, organizationId: "o", anchor: anchor)

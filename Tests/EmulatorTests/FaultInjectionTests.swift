@@ -160,4 +160,20 @@ struct FaultInjectionTests {
     #expect(back.verificationFails(for: "x.BAD.example.com"))
     #expect(!back.verificationFails(for: "bad.example.com"))
   }
+
+  @Test(arguments: [
+    (#"[]"#, "must be an object"),
+    (#"{"failShare": 2}"#, "from 0 to 1"),
+    (#"{"failStatus": 404}"#, "5xx"),
+    (#"{"rateLimits": {"PUT": 1}}"#, "not GET, POST or DELETE"),
+    (#"{"rateLimits": {"GET": 0}}"#, "positive"),
+    (#"{"failNth": [{"method": "GET", "nth": []}]}"#, "non-empty list"),
+    (#"{"dropNth": [{"nth": [0]}]}"#, "ordinals from 1"),
+    (#"{"latencyMs": {"GET": -1}}"#, "0 to 600000"),
+    (#"{"failVerify": ["a", 1]}"#, "domain-name patterns"),
+  ])
+  func badFaultConfigsAreRefused(json: String, mentions: String) throws {
+    let error = #expect(throws: FaultConfigError.self) { try FaultConfig(json: JSON.parse(json)) }
+    #expect(error?.message.contains(mentions) == true, "\(error?.message ?? "")")
+  }
 }
