@@ -1,1 +1,0 @@
-// Placeholder until the AstroLang target gets its first real file.
