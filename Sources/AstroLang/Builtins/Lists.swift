@@ -182,19 +182,20 @@ enum ListBuiltins {
 
   static let reduce = define(
     "reduce", category: DataCategory.lists,
-    abstract: "combine the items into one value with a closure {|it, acc| …}",
+    abstract: "combine the items into one value with a closure {|item, acc| …}",
     details: """
       The closure gets the item and the accumulator and returns the new accumulator. \
       Without `--fold` the first item is the starting value, and an empty list is an error.
       """,
     signature: Signature(
-      positional: [Parameter("closure", .closure, "{|it, acc| …} returning the new accumulator")],
+      positional: [Parameter("closure", .closure, "{|item, acc| …} returning the new accumulator")],
       flags: [Flag("fold", short: "f", .any, "the starting value of the accumulator")],
       input: "list", output: "any"),
     examples: [
-      Example("Sum with a closure", "[1, 2, 3, 4] | reduce {|it, acc| $acc + $it}", result: "10"),
       Example(
-        "Fold from a starting value", #"["a", "b"] | reduce --fold "x" {|it, acc| $acc + $it}"#,
+        "Sum with a closure", "[1, 2, 3, 4] | reduce {|item, acc| $acc + $item}", result: "10"),
+      Example(
+        "Fold from a starting value", #"["a", "b"] | reduce --fold "x" {|item, acc| $acc + $item}"#,
         result: #""xab""#),
     ]
   ) { call in

@@ -55,7 +55,8 @@ enum MathBuiltins {
   ) { call in .value(try total(call).value) }
 
   static let avg = define(
-    "avg", category: DataCategory.math, abstract: "the mean of the numbers (null for an empty list)",
+    "avg", category: DataCategory.math,
+    abstract: "the mean of the numbers (null for an empty list)",
     signature: Signature(input: "list<number>", output: "float"),
     examples: [Example("Average", "[1, 2, 3, 4] | avg", result: "2.5")]
   ) { call in
