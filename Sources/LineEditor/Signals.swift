@@ -17,6 +17,7 @@ public enum TerminalSignals {
   public static func install() {
     touchState()
     for signo in sessionSignals { installHandler(signo) }
+    unblock(sessionSignals)
   }
 
   /// Puts back the handlers that `install()` replaced.
@@ -64,6 +65,7 @@ public enum TerminalSignals {
   static func beginReading() {
     touchState()
     for signo in editingSignals { installHandler(signo) }
+    unblock(sessionSignals + editingSignals)
   }
 
   static func endReading() {
@@ -92,6 +94,15 @@ public enum TerminalSignals {
 
   private static let sessionSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
   private static let editingSignals: [Int32] = [SIGWINCH, SIGTSTP]
+
+  /// A process inherits its signal mask from whoever started it; a parent that blocked
+  /// SIGINT (as test runners' threads do) would otherwise leave Ctrl-C dead.
+  private static func unblock(_ signals: [Int32]) {
+    var set = sigset_t()
+    sigemptyset(&set)
+    for signo in signals { sigaddset(&set, signo) }
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
+  }
 
   private static func installHandler(_ signo: Int32) {
     saved.withLock { table in
