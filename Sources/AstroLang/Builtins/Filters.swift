@@ -26,10 +26,8 @@ enum FilterBuiltins {
         result: "[5,8]"),
     ]
   ) { call in
-    let test = try call.closure(0, "condition")
-    return Streams.map(call.input, call.ctx) { item, _ in
-      try call.call(test, [item], input: item).isTruthy ? item : nil
-    }
+    let test = try call.itemClosure(0, "condition")
+    return Streams.mapCalling(call.input) { item in try test(item).isTruthy ? item : nil }
   }
 
   static let each = define(
@@ -63,19 +61,21 @@ enum FilterBuiltins {
         result: "[true,false]"),
     ]
   ) { call in
-    let body = try call.closure(0, "closure")
+    let body = try call.itemClosure(0, "closure")
     let workers = try call.flagInt("parallel") ?? 1
     guard workers >= 1 else { throw call.invalid("--parallel must be at least 1") }
     let keepGoing = call.has("keep-going")
     if workers > 1 {
       return .stream(ParallelEach.stream(call, body, workers: workers, keepGoing: keepGoing))
     }
-    return Streams.map(call.input, call.ctx) { item, _ in
-      guard keepGoing else {
-        let out = try call.call(body, [item], input: item)
-        return out.isNull ? nil : out
+    if keepGoing {
+      return Streams.mapCalling(call.input) { item in
+        try ParallelEach.outcome(item) { try body(item) }
       }
-      return try ParallelEach.outcome(item) { try call.call(body, [item], input: item) }
+    }
+    return Streams.mapCalling(call.input) { item in
+      let out = try body(item)
+      return out.isNull ? nil : out
     }
   }
 

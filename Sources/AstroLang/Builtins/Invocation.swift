@@ -50,6 +50,11 @@ struct Invocation {
     return callable
   }
 
+  /// A closure run once per item, as `where` and `each` do.
+  func itemClosure(_ index: Int, _ param: String) throws -> ItemClosure {
+    ItemClosure(callable: try closure(index, param), ctx: ctx)
+  }
+
   /// The remaining positional arguments from `index` on.
   func rest(from index: Int) -> [Value] {
     index < args.positional.count ? Array(args.positional[index...]) : []
@@ -102,6 +107,25 @@ struct Invocation {
     let count = min(arguments.count, callable.parameterNames.count)
     let passed = count == arguments.count ? arguments : Array(arguments.prefix(count))
     return try ctx.call(callable, passed, input: input)
+  }
+}
+
+/// A closure called with one item: `{|d| … }` gets it as its parameter, `{ $it … }` as its
+/// input. Whether it takes a parameter is decided once, not per item, since a filter over
+/// a million items calls it a million times.
+struct ItemClosure {
+  let callable: any Callable
+  let ctx: any CallContext
+  let takesItem: Bool
+
+  init(callable: any Callable, ctx: any CallContext) {
+    self.callable = callable
+    self.ctx = ctx
+    takesItem = !callable.parameterNames.isEmpty
+  }
+
+  func callAsFunction(_ item: Value) throws -> Value {
+    try ctx.call(callable, takesItem ? [item] : [], input: item)
   }
 }
 

@@ -12,15 +12,13 @@ enum ParallelEach {
   /// Worker threads run the evaluator, which recurses; give them a main-thread-sized stack.
   static let stackSize = 8 << 20
 
-  static func stream(_ call: Invocation, _ body: any Callable, workers: Int, keepGoing: Bool)
+  static func stream(_ call: Invocation, _ body: ItemClosure, workers: Int, keepGoing: Bool)
     -> ValueStream
   {
     let run = ParallelRun(
       source: call.input.items(), ctx: call.ctx, workers: workers, keepGoing: keepGoing
     ) { item in
-      keepGoing
-        ? try outcome(item) { try call.call(body, [item], input: item) }
-        : try call.call(body, [item], input: item)
+      keepGoing ? try outcome(item) { try body(item) } : try body(item)
     }
     let handle = ParallelHandle(run)
     return ValueStream { try handle.next() }

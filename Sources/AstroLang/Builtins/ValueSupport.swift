@@ -178,6 +178,21 @@ enum Streams {
       })
   }
 
+  /// A lazy map for builtins that run a closure per item. The evaluator polls for
+  /// cancellation on every call, so this loop keeps no counter of its own.
+  static func mapCalling(_ input: PipelineData, _ transform: @escaping (Value) throws -> Value?)
+    -> PipelineData
+  {
+    let source = input.items()
+    return .stream(
+      ValueStream {
+        while let item = try source.next() {
+          if let out = try transform(item) { return out }
+        }
+        return nil
+      })
+  }
+
   /// Applies `transform` to each item of a list or stream lazily, or to a single value.
   static func mapEach(
     _ input: PipelineData, _ ctx: any CallContext, _ transform: @escaping (Value) throws -> Value
