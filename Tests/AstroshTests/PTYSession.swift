@@ -35,15 +35,24 @@ final class PTYSession {
     // line, so the screen is the program's alone.
     try "set -g remain-on-exit on\nset -g status off\nset -g history-limit 10000\n"
       .write(to: config, atomically: true, encoding: .utf8)
-    var env = ["PATH": "/usr/bin:/bin", "TERM": "screen", "LANG": "C.UTF-8", "HOME": home.path]
-    env.merge(environment) { _, given in given }
-    let assignments = env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     try tmux(
       startingServer: true,
-      [
-        "-f", config.path, "new-session", "-d", "-s", "test", "-x", "\(columns)", "-y", "\(rows)",
-        "/usr/bin/env", "-i",
-      ] + assignments + [executable] + arguments)
+      ["-f", config.path, "new-session", "-d", "-s", "test", "-x", "\(columns)", "-y", "\(rows)"]
+        + command(executable, arguments, environment))
+  }
+
+  /// The main program's window.
+  private static let main = "test:0"
+
+  /// A command line that runs `executable` with exactly the given environment.
+  private func command(
+    _ executable: String, _ arguments: [String], _ environment: [String: String]
+  ) -> [String] {
+    let home = directory.appendingPathComponent("home").path
+    var env = ["PATH": "/usr/bin:/bin", "TERM": "screen", "LANG": "C.UTF-8", "HOME": home]
+    env.merge(environment) { _, given in given }
+    let assignments = env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    return ["/usr/bin/env", "-i"] + assignments + [executable] + arguments
   }
 
   deinit { close() }
@@ -58,33 +67,46 @@ final class PTYSession {
 
   /// Types `text` literally, as keystrokes.
   func type(_ text: String) throws {
-    try tmux(["send-keys", "-t", "test", "-l", "--", text])
+    try tmux(["send-keys", "-t", Self.main, "-l", "--", text])
   }
 
   /// Presses named keys: `Enter`, `Tab`, `Up`, `Down`, `Left`, `BSpace`, `C-c`, `C-d`, `C-r`.
   func press(_ keys: String...) throws {
-    try tmux(["send-keys", "-t", "test"] + keys)
+    try tmux(["send-keys", "-t", Self.main] + keys)
   }
 
   /// Pastes `text` as a terminal does; bracketed when the program asked for it.
   func paste(_ text: String) throws {
     try tmux(["set-buffer", "-b", "paste", "--", text])
-    try tmux(["paste-buffer", "-p", "-d", "-b", "paste", "-t", "test"])
+    try tmux(["paste-buffer", "-p", "-d", "-b", "paste", "-t", Self.main])
   }
 
   /// The visible screen, one line per row, trailing blanks removed.
   func screen() throws -> String {
-    try tmux(["capture-pane", "-p", "-t", "test"])
+    try tmux(["capture-pane", "-p", "-t", Self.main])
   }
 
-  /// Everything the pane has shown, scrolled-off lines included.
-  func transcript() throws -> String {
-    try tmux(["capture-pane", "-p", "-S", "-", "-t", "test"])
+  /// Everything a window has shown, scrolled-off lines included; with `escapes`, colours
+  /// and other attributes appear as escape sequences.
+  func transcript(of window: String? = nil, escapes: Bool = false) throws -> String {
+    let target = window.map { "test:\($0)" } ?? Self.main
+    return try tmux(["capture-pane", "-p", "-S", "-", "-t", target] + (escapes ? ["-e"] : []))
+  }
+
+  /// Starts another program in a window of its own, such as a server for the main program
+  /// to talk to. It ends with the session.
+  func launch(
+    window: String, _ executable: String, arguments: [String] = [],
+    environment: [String: String] = [:]
+  ) throws {
+    try tmux(
+      ["new-window", "-d", "-n", window, "-t", "test:"]
+        + command(executable, arguments, environment))
   }
 
   /// The cursor's column and row, from 0.
   func cursor() throws -> (column: Int, row: Int) {
-    let text = try tmux(["display-message", "-p", "-t", "test", "#{cursor_x} #{cursor_y}"])
+    let text = try tmux(["display-message", "-p", "-t", Self.main, "#{cursor_x} #{cursor_y}"])
     let parts = text.split(separator: " ").compactMap {
       Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
     }
@@ -94,9 +116,19 @@ final class PTYSession {
   /// Waits until the transcript shows `text` at least `count` times. Trailing blanks of
   /// each row are not captured, so `text` should not end in a space.
   @discardableResult
-  func waitFor(_ text: String, count: Int = 1, timeout: TimeInterval = 20) throws -> String {
-    try waitUntil("\(count) x \(text.debugDescription)", timeout: timeout) {
+  func waitFor(
+    _ text: String, count: Int = 1, in window: String? = nil, timeout: TimeInterval = 20
+  ) throws -> String {
+    try waitUntil("\(count) x \(text.debugDescription)", in: window, timeout: timeout) {
       $0.components(separatedBy: text).count - 1 >= count
+    }
+  }
+
+  /// Waits until some row of the transcript is exactly `line`.
+  @discardableResult
+  func waitForLine(_ line: String, timeout: TimeInterval = 20) throws -> String {
+    try waitUntil("a line \(line.debugDescription)", timeout: timeout) {
+      $0.split(separator: "\n", omittingEmptySubsequences: false).contains { $0 == line }
     }
   }
 
@@ -104,12 +136,13 @@ final class PTYSession {
   /// with the screen, when the deadline passes.
   @discardableResult
   func waitUntil(
-    _ description: String, timeout: TimeInterval = 20, _ condition: (String) -> Bool
+    _ description: String, in window: String? = nil, timeout: TimeInterval = 20,
+    _ condition: (String) -> Bool
   ) throws -> String {
     let deadline = Date().addingTimeInterval(timeout)
     var last = ""
     repeat {
-      last = try transcript()
+      last = try transcript(of: window)
       if condition(last) { return last }
       usleep(20_000)
     } while Date() < deadline
@@ -121,7 +154,7 @@ final class PTYSession {
     let deadline = Date().addingTimeInterval(timeout)
     repeat {
       let state = try tmux([
-        "display-message", "-p", "-t", "test", "#{pane_dead} #{pane_dead_status}",
+        "display-message", "-p", "-t", Self.main, "#{pane_dead} #{pane_dead_status}",
       ])
       let parts = state.split(separator: " ").map {
         $0.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -173,7 +206,7 @@ final class PTYSession {
   /// mask of the thread that spawns it, and test threads block nearly all signals: a tmux
   /// server started from one never sees its panes end, ignores `kill-server`, and hands the
   /// mask on to the program under test, which then never gets Ctrl-C.
-  private static func runWithSignalsUnblocked(_ process: Process) throws {
+  static func runWithSignalsUnblocked(_ process: Process) throws {
     let failure = Box<Error?>(nil)
     let started = DispatchSemaphore(value: 0)
     let thread = Thread {
