@@ -204,8 +204,10 @@ enum ListBuiltins {
     guard var acc = try call.flagValue("fold") ?? source.next() else {
       throw call.invalid("the input is empty", hint: "give a starting value with --fold")
     }
+    let arity = min(body.parameterNames.count, 2)
     while let item = try source.next() {
-      acc = try call.call(body, [item, acc], input: item)
+      let arguments = arity == 2 ? [item, acc] : (arity == 1 ? [item] : [])
+      acc = try call.ctx.call(body, arguments, input: item)
     }
     return .value(acc)
   }
