@@ -58,7 +58,7 @@ public enum APIBuiltins {
         "keep-going", short: nil, nil, "with piped items: carry on past failures, one result each"))
     flags.append(Flag("parallel", .int, "with piped items: how many requests in flight"))
     return Signature(
-      positional: positional, flags: flags, input: "record | list<record> | string",
+      positional: positional, flags: flags, input: "record | list<record>",
       output: APIHelp.outputName(op.response), openFlags: true)
   }
 

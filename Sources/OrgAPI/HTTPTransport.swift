@@ -192,7 +192,12 @@ public final class HTTPTransport: Transport, @unchecked Sendable {
         reason = .other
       }
     }
-    return TransportError(reason, host: hostDescription, detail: TransportText.cause(detail))
+    var cause = TransportText.cause(detail)
+    // curl's text repeats the host and adds a timing; say what it means instead.
+    if reason == .connectionFailed, cause.lowercased().hasSuffix("couldn't connect to server") {
+      cause = "the connection was refused or the host is unreachable"
+    }
+    return TransportError(reason, host: hostDescription, detail: cause)
   }
 }
 
