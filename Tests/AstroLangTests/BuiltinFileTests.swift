@@ -151,6 +151,8 @@ import Testing
     _ = try run("save", [.string(path("x.json.gz"))], input: .value(json("[1]")), ctx: ctx)
     #expect(read("x.json.gz") == String("[\n  1\n]\n".reversed()))
     #expect(try run("open", [.string(path("x.json.gz"))], ctx: ctx).json == "[1]")
+    _ = try run("save", [.string(path("e.ndjson.gz"))], input: .value(json("[]")), ctx: ctx)
+    #expect(try run("open", [.string(path("e.ndjson.gz"))], ctx: ctx).json == "[]")
     struct Corrupt: Error, CustomStringConvertible { var description: String { "not gzip" } }
     let broken = FakeContext()
     broken.services.register(GzipCodec(decompress: { _ in throw Corrupt() }, compress: { $0 }))

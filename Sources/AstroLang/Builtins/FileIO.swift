@@ -107,7 +107,9 @@ final class NDJSONFileReader {
     self.path = path
     capacity = max(bytes.count, 1)
     buffer = .allocate(capacity: capacity)
-    bytes.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress!, count: bytes.count) }
+    if let base = bytes.withUnsafeBufferPointer({ $0.baseAddress }), !bytes.isEmpty {
+      buffer.update(from: base, count: bytes.count)
+    }
     end = bytes.count
     eof = true
   }

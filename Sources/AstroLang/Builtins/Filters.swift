@@ -46,7 +46,7 @@ enum FilterBuiltins {
     signature: Signature(
       positional: [Parameter("closure", .closure, "what to run for each item")],
       flags: [
-        Flag("parallel", short: "p", .int, "how many items to run at once (default 1)"),
+        Flag("parallel", short: "p", .int, "how many items to run at once (default 1, at most 64)"),
         switchFlag("keep-going", short: "k", "record each item's error instead of stopping"),
       ],
       input: "list", output: "list"),
@@ -63,7 +63,9 @@ enum FilterBuiltins {
   ) { call in
     let body = try call.itemClosure(0, "closure")
     let workers = try call.flagInt("parallel") ?? 1
-    guard workers >= 1 else { throw call.invalid("--parallel must be at least 1") }
+    guard (1...ParallelEach.maxWorkers).contains(workers) else {
+      throw call.invalid("--parallel must be 1 to \(ParallelEach.maxWorkers)")
+    }
     let keepGoing = call.has("keep-going")
     if workers > 1 {
       return .stream(ParallelEach.stream(call, body, workers: workers, keepGoing: keepGoing))

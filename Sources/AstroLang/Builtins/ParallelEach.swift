@@ -11,6 +11,9 @@ import Foundation
 enum ParallelEach {
   /// Worker threads run the evaluator, which recurses; give them a main-thread-sized stack.
   static let stackSize = 8 << 20
+  /// More threads than this would not make API calls faster (the API allows 10 reads a
+  /// second) and would only cost memory.
+  static let maxWorkers = 64
 
   static func stream(_ call: Invocation, _ body: ItemClosure, workers: Int, keepGoing: Bool)
     -> ValueStream
