@@ -153,6 +153,27 @@ import Testing
     }
   }
 
+  @Test func randomBytesParseOrFailCleanly() {
+    var rng = SplitMix(state: 7)
+    let pieces: [[UInt8]] = [
+      [0x22], [0x2C], [0x0A], [0x0D], [0x61], [0xFF], [0xEF, 0xBB, 0xBF], [0],
+    ]
+    var parsed = 0
+    for _ in 0..<2000 {
+      let bytes = (0..<Int.random(in: 0...40, using: &rng)).flatMap { _ in
+        pieces.randomElement(using: &rng)!
+      }
+      do {
+        _ = try CSV.parse(bytes: bytes)
+        parsed += 1
+      } catch is CSV.ParseError {
+      } catch {
+        Issue.record("unexpected error \(error)")
+      }
+    }
+    #expect(parsed > 0)
+  }
+
   func nullsAsEmpty(_ row: Value) -> Value {
     guard case .record(let r) = row else { return row }
     return .record(Record(keys: r.keys, values: r.values.map { $0.isNull ? .string("") : $0 }))
