@@ -92,6 +92,35 @@ import Testing
     #expect(abs(d.timeIntervalSinceNow) < 3600)
   }
 
+  @Test func jsonAndNDJSONBothWays() throws {
+    #expect(
+      try run("from_json", input: .value(.string(#" {"a": [1, 2.5]} "#))).json == #"{"a":[1,2.5]}"#)
+    #expect(try run("to_json", input: .value(json(#"{"a":[1]}"#))) == .string(#"{"a":[1]}"#))
+    let pretty = try run(
+      "to_json", flags: ["indent": .int(2)], input: .stream(ValueStream.of([.int(1)])))
+    #expect(pretty == .string("[\n  1\n]"))
+    let lines = try run("from_ndjson", input: .value(.string("{\"a\":1}\r\n\n [2] \n")))
+    #expect(lines.json == #"[{"a":1},[2]]"#)
+    #expect(
+      try run("to_ndjson", input: .value(json(#"[{"a":1},"x"]"#))) == .string("{\"a\":1}\n\"x\"\n"))
+  }
+
+  @Test func jsonErrorsSayWhereAndWhy() {
+    let e = errorOf { try run("from_json", input: .value(.string("{\"a\": }"))) }
+    #expect(e?.code == "invalid_json")
+    #expect(e?.message.hasPrefix("invalid JSON: ") == true)
+    let n = errorOf { try run("from_ndjson", input: .value(.string("1\n\n{x}\n"))) }
+    #expect(n?.message.hasPrefix("invalid JSON in line 3: ") == true)
+    let i = errorOf { try run("to_json", flags: ["indent": .int(99)], input: .value(.int(1))) }
+    #expect(i?.message == "'to_json': --indent must be 0 to 16")
+  }
+
+  @Test func intoDateReadsTimestampsAndSeconds() throws {
+    let iso = try run("into_date", input: .value(.string("2024-03-05T14:07:09.250Z")))
+    #expect(iso == .date(Date(timeIntervalSince1970: 1_709_647_629.25)))
+    #expect(try run("into_date", input: .value(.int(60))) == .date(Date(timeIntervalSince1970: 60)))
+  }
+
   @Test func printWritesArgumentsOrInput() throws {
     let ctx = FakeContext()
     #expect(try run("print", [.string("a"), .int(1), json(#"{"k":[1]}"#)], ctx: ctx) == .null)
