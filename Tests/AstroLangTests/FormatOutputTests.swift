@@ -21,6 +21,8 @@ import Testing
 
   @Test func formatNamesParse() {
     #expect(OutputFormat(rawValue: "ndjson") == .ndjson)
+    #expect(OutputFormat.automatic(isTerminal: true) == .table)
+    #expect(OutputFormat.automatic(isTerminal: false) == .json)
     #expect(OutputFormat.allCases.map(\.rawValue) == ["table", "json", "ndjson", "csv"])
   }
 

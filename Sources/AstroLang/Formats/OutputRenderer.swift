@@ -3,6 +3,9 @@ import AstroCore
 /// The formats the host can show a top-level value in (`--output`).
 public enum OutputFormat: String, Sendable, CaseIterable {
   case table, json, ndjson, csv
+
+  /// A table for a person at a terminal, JSON for a program reading a pipe or file.
+  public static func automatic(isTerminal: Bool) -> OutputFormat { isTerminal ? .table : .json }
 }
 
 /// How the host wants values shown.
