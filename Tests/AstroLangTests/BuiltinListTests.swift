@@ -68,7 +68,11 @@ import Testing
   }
 
   @Test func reduce() throws {
-    let add = fn2 { it, acc in .int(it.intValue! + acc.intValue!) }
+    let add = fn2 { acc, item in .int(acc.intValue! + item.intValue!) }
+    let concat = fn2 { acc, item in .string(acc.stringValue! + item.stringValue!) }
+    #expect(
+      try runJSON("reduce", [concat], flags: ["fold": .string(">")], input: #"["a","b"]"#)
+        == #"">ab""#)
     #expect(try runJSON("reduce", [add], input: "[1,2,3,4]") == "10")
     #expect(try runJSON("reduce", [add], flags: ["fold": .int(100)], input: "[1,2]") == "103")
     #expect(try runJSON("reduce", [add], flags: ["fold": .int(5)], input: "[]") == "5")

@@ -48,9 +48,9 @@ func fn(_ body: @escaping @Sendable (Value) throws -> Value) -> Value {
   .closure(TestClosure(["x"]) { args, input in try body(args.first ?? input ?? .null) })
 }
 
-/// A two-parameter closure value, for `reduce`.
+/// A two-parameter closure value, for `reduce`: `{|acc, item| … }`.
 func fn2(_ body: @escaping @Sendable (Value, Value) throws -> Value) -> Value {
-  .closure(TestClosure(["it", "acc"]) { args, _ in try body(args[0], args[1]) })
+  .closure(TestClosure(["acc", "item"]) { args, _ in try body(args[0], args[1]) })
 }
 
 func builtin(_ name: String) -> Builtin {

@@ -182,20 +182,20 @@ enum ListBuiltins {
 
   static let reduce = define(
     "reduce", category: DataCategory.lists,
-    abstract: "combine the items into one value with a closure {|item, acc| …}",
+    abstract: "combine the items into one value with a closure {|acc, item| …}",
     details: """
-      The closure gets the item and the accumulator and returns the new accumulator. \
+      The closure gets the accumulator and the item, and returns the new accumulator. \
       Without `--fold` the first item is the starting value, and an empty list is an error.
       """,
     signature: Signature(
-      positional: [Parameter("closure", .closure, "{|item, acc| …} returning the new accumulator")],
+      positional: [Parameter("closure", .closure, "{|acc, item| …} returning the new accumulator")],
       flags: [Flag("fold", short: "f", .any, "the starting value of the accumulator")],
       input: "list", output: "any"),
     examples: [
       Example(
-        "Sum with a closure", "[1, 2, 3, 4] | reduce {|item, acc| $acc + $item}", result: "10"),
+        "Sum with a closure", "[1, 2, 3, 4] | reduce {|acc, n| $acc + $n}", result: "10"),
       Example(
-        "Fold from a starting value", #"["a", "b"] | reduce --fold "x" {|item, acc| $acc + $item}"#,
+        "Fold from a starting value", #"["a", "b"] | reduce --fold "x" {|acc, s| $acc + $s}"#,
         result: #""xab""#),
     ]
   ) { call in
@@ -206,7 +206,7 @@ enum ListBuiltins {
     }
     let arity = min(body.parameterNames.count, 2)
     while let item = try source.next() {
-      let arguments = arity == 2 ? [item, acc] : (arity == 1 ? [item] : [])
+      let arguments = arity == 2 ? [acc, item] : (arity == 1 ? [acc] : [])
       acc = try call.ctx.call(body, arguments, input: item)
     }
     return .value(acc)
