@@ -17,6 +17,16 @@ import Testing
     b.examples.map { Case(builtin: b.name, example: $0) }
   }
 
+  @Test func parallelEachThroughTheInterpreterKeepsOrder() throws {
+    let interpreter = Interpreter(output: CapturedOutput())
+    interpreter.register(DataBuiltins.all)
+    let code = """
+      let xs = 1..2000 | each --parallel 8 {|n| {n: $n, s: "x$n", l: ([$n, $n] | length)} }
+      ($xs | get n) == (1..2000 | each { $it }) and ($xs | where l != 2 | count) == 0
+      """
+    #expect(try interpreter.evaluate(SourceFile(name: "parallel", text: code)) == .bool(true))
+  }
+
   @Test(arguments: cases)
   func example(c: Case) throws {
     let interpreter = Interpreter(output: CapturedOutput())
