@@ -142,9 +142,8 @@ enum EvalErrors {
       Suggest.hint(for: name, in: record.keys)
       ?? (record.isEmpty
         ? "the record is empty" : "its fields are: \(record.keys.joined(separator: ", "))")
-    return .runtime(
-      "missing_field", "the record has no field '\(name)'",
-      hint: hint + "; write '.\(name)?' to get null when it is missing")
+      + " (write '.\(name)?' to get null when it may be missing)"
+    return .runtime("missing_field", "the record has no field '\(name)'", hint: hint)
   }
 
   static func indexOutOfRange(_ index: Int, count: Int) -> ShellError {

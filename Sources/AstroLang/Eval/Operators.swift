@@ -6,8 +6,8 @@ import Foundation
 enum Operators {
   /// Strings and lists built by `+` and `*` stay below these sizes, so a doubling loop
   /// fails cleanly instead of exhausting memory.
-  static let maxStringBytes = 1 << 30
-  static let maxListCount = 100_000_000
+  static let maxStringBytes = 1 << 28
+  static let maxListCount = 1 << 24
 
   /// The common case of two ints, without boxing; nil when the general path must decide
   /// (including every error).

@@ -69,6 +69,9 @@ extension Resolver {
     if case .positional(.string("=", _)) = command.args.first {
       return "declare a variable with 'let \(command.name) = …'"
     }
+    if ["mut", "var", "const", "set"].contains(command.name) {
+      return "declare variables with 'let name = …'"
+    }
     if scope.lookup(command.name) != nil {
       return "to use the variable, write $\(command.name)"
     }

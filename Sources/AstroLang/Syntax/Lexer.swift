@@ -285,6 +285,14 @@ enum Ascii {
   static func isHexDigit(_ c: UInt8) -> Bool {
     isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66)
   }
+  /// The value of a hex digit (which covers the other radixes), or nil.
+  static func digitValue(_ c: UInt8) -> Int? {
+    if isDigit(c) { return Int(c - 0x30) }
+    let lower = c | 0x20
+    if lower >= 0x61 && lower <= 0x66 { return Int(lower - 0x61 + 10) }
+    return nil
+  }
+
   static func isRadixMark(_ c: UInt8) -> Bool {
     let lower = c | 0x20
     return lower == UInt8(ascii: "x") || lower == UInt8(ascii: "o") || lower == UInt8(ascii: "b")

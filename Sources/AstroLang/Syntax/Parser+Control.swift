@@ -121,7 +121,8 @@ extension Parser {
       let name = Name(text: String(text(t).dropFirst(2)), span: t.span)
       let short = try parseShortAlias()
       let type = try parseTypeAnnotation()
-      return DefParam(name: name, kind: .flag(short: short), type: type, defaultValue: nil)
+      return DefParam(
+        name: name, kind: .flag(short: short), type: type, defaultValue: try parseDefault())
     }
     if t.isPunct(.dotDot), tokens[pos + 1].isPunct(.dot) {
       advance()
@@ -136,14 +137,17 @@ extension Parser {
       optional = true
     }
     let type = try parseTypeAnnotation()
-    var defaultValue: Expr?
-    if at(.assign) {
-      advance()
-      defaultValue = try parseExpression()
-      optional = true
-    }
+    let defaultValue = try parseDefault()
+    if defaultValue != nil { optional = true }
     return DefParam(
       name: name, kind: .positional(optional: optional), type: type, defaultValue: defaultValue)
+  }
+
+  /// `= value` after a parameter, or nothing.
+  private func parseDefault() throws -> Expr? {
+    guard at(.assign) else { return nil }
+    advance()
+    return try parseExpression()
   }
 
   private func parseParamName() throws -> Name {

@@ -13,6 +13,13 @@ extension Parser {
     .add: 5, .subtract: 5,
     .multiply: 6, .divide: 6, .floorDivide: 6, .modulo: 6,
   ]
+  /// The operators spelled with punctuation.
+  static let binaryOperators: [Punct: BinaryOp] = {
+    var table: [Punct: BinaryOp] = [:]
+    for p in Punct.allCases { table[p] = BinaryOp(rawValue: p.rawValue) }
+    return table
+  }()
+
   /// `not x` applies to a whole comparison: `not $a == 1` is `not ($a == 1)`.
   static let notOperandPrecedence = 4
 
@@ -46,7 +53,7 @@ extension Parser {
     let t = peek()
     switch t.kind {
     case .punct(let p):
-      return BinaryOp(rawValue: p.rawValue).map { ($0, 1) }
+      return Parser.binaryOperators[p].map { ($0, 1) }
     case .word:
       let word = text(t)
       switch word {

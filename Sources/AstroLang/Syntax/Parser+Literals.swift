@@ -2,35 +2,42 @@ import AstroCore
 
 /// Number and string literals, including escapes and `$name` / `$(…)` interpolation.
 extension Parser {
+  /// The value of an integer token: decimal, or hex, octal or binary after `0x`, `0o`,
+  /// `0b`, with `_` between digits allowed.
   func integerValue(_ t: Token) throws -> Int {
-    let raw = text(t)
-    let digits = raw.replacingOccurrences(of: "_", with: "")
+    var i = t.span.start
     var radix = 10
-    var body = Substring(digits)
-    if digits.count > 1, digits.hasPrefix("0"), let mark = digits.dropFirst().first {
-      switch mark {
-      case "x", "X": radix = 16
-      case "o", "O": radix = 8
-      case "b", "B": radix = 2
-      default: break
+    if t.span.end - i > 2, bytes[i] == Ascii.zero, Ascii.isRadixMark(bytes[i + 1]) {
+      switch bytes[i + 1] | 0x20 {
+      case UInt8(ascii: "x"): radix = 16
+      case UInt8(ascii: "o"): radix = 8
+      default: radix = 2
       }
-      if radix != 10 { body = digits.dropFirst(2) }
+      i += 2
     }
-    guard !body.isEmpty, body.allSatisfy({ $0.isHexDigit }) else {
-      throw SyntaxErrors.invalidNumber(raw, file, t.span)
+    var value = 0
+    var digits = 0
+    while i < t.span.end {
+      let c = bytes[i]
+      i += 1
+      if c == Ascii.underscore { continue }
+      guard let digit = Ascii.digitValue(c), digit < radix else {
+        throw SyntaxErrors.invalidNumber(text(t), file, t.span)
+      }
+      let (shifted, o1) = value.multipliedReportingOverflow(by: radix)
+      let (sum, o2) = shifted.addingReportingOverflow(digit)
+      if o1 || o2 { throw SyntaxErrors.numberTooLarge(text(t), file, t.span) }
+      value = sum
+      digits += 1
     }
-    guard let value = Int(body, radix: radix) else {
-      let valid = body.allSatisfy { $0.hexDigitValue.map { $0 < radix } ?? false }
-      throw valid
-        ? SyntaxErrors.numberTooLarge(raw, file, t.span)
-        : SyntaxErrors.invalidNumber(raw, file, t.span)
-    }
+    guard digits > 0 else { throw SyntaxErrors.invalidNumber(text(t), file, t.span) }
     return value
   }
 
   func decimalValue(_ t: Token) throws -> Double {
     let raw = text(t)
-    guard let value = Double(raw.replacingOccurrences(of: "_", with: "")) else {
+    let digits = raw.contains("_") ? raw.filter { $0 != "_" } : raw
+    guard let value = Double(digits) else {
       throw SyntaxErrors.invalidNumber(raw, file, t.span)
     }
     guard value.isFinite else { throw SyntaxErrors.numberTooLarge(raw, file, t.span) }

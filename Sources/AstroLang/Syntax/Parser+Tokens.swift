@@ -79,6 +79,14 @@ extension Parser {
     return try body()
   }
 
+  /// Runs `body` inside the bracket `open`: one level deeper, and remembered so that
+  /// running out of input inside it reports the bracket that was never closed.
+  func bracketed<T>(_ open: Token, _ body: () throws -> T) throws -> T {
+    openBrackets.append(open)
+    defer { openBrackets.removeLast() }
+    return try nested(open.span, body)
+  }
+
   /// Runs `body` with the parser's context flags changed, restoring them after.
   func inContext<T>(
     newlinesAreSpace spaced: Bool? = nil, braceEndsExpression brace: Bool? = nil,
@@ -103,6 +111,7 @@ extension Parser {
   }
 
   func unexpected(_ t: Token, hint: String? = nil) -> ShellError {
+    if let unclosed = unclosedAtEnd(t) { return unclosed }
     var hint = hint
     if hint == nil, t.isPunct(.rbrace) || t.isPunct(.rparen) || t.isPunct(.rbracket) {
       hint = "there is no matching opening bracket"
@@ -111,6 +120,15 @@ extension Parser {
   }
 
   func expected(_ what: String, _ t: Token, hint: String? = nil) -> ShellError {
-    SyntaxErrors.expected(what, found: describe(t), file, t.span, hint: hint)
+    if let unclosed = unclosedAtEnd(t) { return unclosed }
+    return SyntaxErrors.expected(what, found: describe(t), file, t.span, hint: hint)
+  }
+
+  /// At the end of the input inside brackets, the real problem is the open bracket.
+  private func unclosedAtEnd(_ t: Token) -> ShellError? {
+    guard t.kind == .end, let open = openBrackets.last, case .punct(let p) = open.kind else {
+      return nil
+    }
+    return SyntaxErrors.unclosed(p, file, open.span)
   }
 }

@@ -24,6 +24,11 @@ extension Parser {
       return try parseBraceValue()
     case .word:
       return try parseWordOperand(t)
+    case .punct(.lbrace):
+      throw expected(
+        "a value", t,
+        hint: "in the head of 'if', 'while' or 'for', write a record or closure "
+          + "in parentheses: ({…})")
     default:
       throw expected("a value", t)
     }
@@ -51,7 +56,7 @@ extension Parser {
   /// `( pipeline )`; a lone expression in parentheses is just grouping.
   func parseParenthesized() throws -> Expr {
     let open = advance()
-    return try nested(open.span) {
+    return try bracketed(open) {
       try inContext(newlinesAreSpace: true, braceEndsExpression: false, rowCondition: false) {
         let pipeline = try parsePipeline()
         let close = try expectClosing(.rparen, opening: open)
@@ -66,7 +71,7 @@ extension Parser {
   /// `[a, b, c]`; commas are optional and line breaks are space.
   func parseList() throws -> Expr {
     let open = advance()
-    return try nested(open.span) {
+    return try bracketed(open) {
       try inContext(newlinesAreSpace: true, braceEndsExpression: false) {
         var items: [Expr] = []
         var progress = LoopProgress()
@@ -99,7 +104,7 @@ extension Parser {
 
   func parseRecord() throws -> Expr {
     let open = advance()
-    return try nested(open.span) {
+    return try bracketed(open) {
       try inContext(newlinesAreSpace: true, braceEndsExpression: false) {
         var fields: [(key: String, value: Expr)] = []
         var progress = LoopProgress()
@@ -141,7 +146,7 @@ extension Parser {
   /// `{|a, b| statements}` or `{ statements }`.
   func parseClosure() throws -> ClosureExpr {
     let open = peek()
-    return try nested(open.span) {
+    return try bracketed(open) {
       try expect(.lbrace, "to open a block")
       var params: [Name] = []
       var hasParams = false
@@ -178,7 +183,7 @@ extension Parser {
   func parseBlock(_ context: String) throws -> Block {
     let open = peek()
     guard open.isPunct(.lbrace) else { throw expected("'{' \(context)", open) }
-    return try nested(open.span) {
+    return try bracketed(open) {
       advance()
       return try parseBlockBody(open: open)
     }

@@ -28,6 +28,8 @@ final class Parser {
   var braceEndsExpression = false
   /// In a `where` condition a bare word at the start of an operand is a field of `$it`.
   var rowCondition = false
+  /// The brackets open around the current position, innermost last.
+  var openBrackets: [Token] = []
 
   init(file: SourceFile, bytes: [UInt8], range: Range<Int>, depth: Int = 0) throws {
     self.file = file

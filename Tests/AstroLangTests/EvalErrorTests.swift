@@ -1,0 +1,156 @@
+import AstroCore
+import Testing
+
+@testable import AstroLang
+
+/// Errors as the user sees them: `Diagnostic.render` of what a snippet raises.
+struct RenderedErrorCase: CustomTestStringConvertible, Sendable {
+  let name: String
+  let code: String
+  let rendered: String
+
+  var testDescription: String { name }
+}
+
+@Suite struct EvalErrorTests {
+  static let cases: [RenderedErrorCase] = [
+    .init(
+      name: "unknown command", code: "let x = lenght",
+      rendered: """
+        error: unknown command 'lenght'
+         --> test.astro:1:9
+          |
+        1 | let x = lenght
+          |         ^^^^^^
+          = hint: did you mean 'length'?
+
+        """),
+    .init(
+      name: "unknown variable", code: "let count = 1\nprint $cont",
+      rendered: """
+        error: unknown variable '$cont'
+         --> test.astro:2:7
+          |
+        2 | print $cont
+          |       ^^^^^
+          = hint: did you mean 'count'?
+
+        """),
+    .init(
+      name: "unknown flag", code: "echo --cuont 3",
+      rendered: """
+        error: 'echo' has no flag '--cuont'
+         --> test.astro:1:6
+          |
+        1 | echo --cuont 3
+          |      ^^^^^^^
+          = hint: did you mean '--count'?
+
+        """),
+    .init(
+      name: "unknown field", code: "let d = {name: \"a\"}\n$d.nme",
+      rendered: """
+        error: the record has no field 'nme'
+         --> test.astro:2:3
+          |
+        2 | $d.nme
+          |   ^^^^
+          = hint: did you mean 'name'?
+
+        """),
+    .init(
+      name: "type error names the type found", code: "let n = 5\n$n + \"x\"",
+      rendered: """
+        error: cannot apply '+' to int and string
+         --> test.astro:2:1
+          |
+        2 | $n + "x"
+          | ^^^^^^^^
+          = hint: to build text, use interpolation: "$(…)…"
+
+        """),
+    .init(
+      name: "closure assigning an outer variable", code: "let total = 0\n[1] | each { $total = 1 }",
+      rendered: """
+        error: a closure cannot assign '$total', which is declared outside it
+         --> test.astro:2:14
+          |
+        2 | [1] | each { $total = 1 }
+          |              ^^^^^^
+          = hint: closures only read outer variables; return values with 'each' or combine them with 'reduce', or use a 'for' loop, whose body may assign
+
+        """),
+    .init(
+      name: "error raised by a builtin points at the call",
+      code: "[1] | each {|x|\n  fail \"no\"\n}",
+      rendered: """
+        error: no
+         --> test.astro:2:3
+          |
+        2 |   fail "no"
+          |   ^^^^^^^^^
+          = hint: none
+
+        """),
+    .init(
+      name: "syntax error", code: "let x = (1 +\n",
+      rendered: """
+        error: this '(' is never closed
+         --> test.astro:1:9
+          |
+        1 | let x = (1 +
+          |         ^
+          = hint: add ')'
+
+        """),
+    .init(
+      name: "deep recursion", code: "def f [] { f }\nf",
+      rendered: """
+        error: recursion too deep
+         --> test.astro:1:12
+          |
+        1 | def f [] { f }
+          |            ^
+          = hint: calls nest at most 1000 levels; is a def calling itself without end?
+
+        """),
+    .init(
+      name: "division by zero", code: "let z = 0\n10 / $z",
+      rendered: """
+        error: division by zero
+         --> test.astro:2:1
+          |
+        2 | 10 / $z
+          | ^^^^^^^
+
+        """),
+  ]
+
+  @Test(arguments: cases)
+  func renders(_ c: RenderedErrorCase) {
+    let expected = c.rendered.replacingOccurrences(of: "  = hint: none\n", with: "")
+    #expect(EvalHarness.run(c.code).text == expected)
+  }
+
+  @Test func categoriesDecideExitCodes() {
+    #expect(EvalHarness.run("let x = (").error?.category == .syntax)
+    #expect(EvalHarness.run("nope").error?.category == .syntax)
+    #expect(EvalHarness.run("1 / 0").error?.category == .runtime)
+    #expect(EvalHarness.run("error \"x\"").error?.category.exitCode == 1)
+  }
+
+  @Test func invalidUTF8IsRefused() throws {
+    let bytes: [UInt8] = Array("print 1\nprint ".utf8) + [0xFF, 0xFE] + Array("\n".utf8)
+    let error = try #require(throws: ShellError.self) {
+      try Interpreter.source(named: "bad.astro", bytes: bytes)
+    }
+    #expect(error.code == "binary_input")
+    let location = try #require(error.location)
+    #expect(location.file.lineAndColumn(of: location.span.start).line == 2)
+  }
+
+  @Test func validBytesMakeASource() throws {
+    let source = try Interpreter.source(named: "ok.astro", bytes: Array("1 + 1".utf8))
+    #expect(source.text == "1 + 1")
+  }
+}
