@@ -26,10 +26,8 @@ for line in open(results_path):
     k, _, v = line.strip().partition("=")
     if k:
         new[k] = v
-for k in new:
-    if "=" not in k:
-        new_date_key = k.split("_")[0] + "_date"
-        new.setdefault(new_date_key, today)
+for k in list(new):
+    new.setdefault(k.split("_")[0] + "_date", today)
 data = {**old, **new}
 
 
@@ -59,6 +57,13 @@ def check(expr):
         return verdict(expr())
     except (KeyError, ValueError, ZeroDivisionError):
         return "not measured"
+
+
+def bulk_bound():
+    try:
+        return "{:.2f}".format(1.15 * float(data["bulk_n"]) / float(data["bulk_rate"]))
+    except (KeyError, ValueError, ZeroDivisionError):
+        return "-"
 
 
 lines = [
@@ -98,7 +103,7 @@ lines = [
     "| --- | --- | --- | --- | --- | --- | --- |",
     "| %s | %s | %s | %s | %s | %s | %s |" % (
         data.get("bulk_n", "-"), data.get("bulk_rate", "-"), f("bulk_seconds", "{:.2f}"),
-        check(lambda: "{:.2f}".format(1.15 * float(data["bulk_n"]) / float(data["bulk_rate"]))),
+        bulk_bound(),
         data.get("bulk_posts", "-"), data.get("bulk_429", "-"),
         check(lambda: float(data["bulk_seconds"]) <= 1.15 * float(data["bulk_n"]) / float(data["bulk_rate"])
               and float(data["bulk_429"]) < 0.02 * max(1.0, float(data["bulk_posts"])))),
