@@ -37,6 +37,8 @@ final class Session: @unchecked Sendable {
       target = client.configuration.transport.targetDescription
     }
     services.register(client)
+    services.register(
+      GzipCodec(decompress: { try Gzip.decompress($0) }, compress: { Gzip.compress($0) }))
     interpreter = Interpreter(
       services: services, environment: environment, arguments: options.scriptArguments,
       output: sink)
