@@ -37,6 +37,9 @@ struct ParserCase: CustomTestStringConvertible, Sendable {
       name: "quoted and computed fields", source: #"$r."odd key".($i)"#, tree: #"$r.odd key.($i)"#),
     .init(name: "list with optional commas", source: "[1, 2\n 3]", tree: "[1 2 3]"),
     .init(
+      name: "a glued minus starts a list item", source: "[1 -2 3 - 1 (4 -5)]",
+      tree: "[1 -2 (- 3 1) (- 4 5)]"),
+    .init(
       name: "record", source: #"{name: "a", "odd key": 1, list: [true null]}"#,
       tree: #"{name: "a" odd key: 1 list: [true null]}"#),
     .init(name: "empty record", source: "{}", tree: "{}"),

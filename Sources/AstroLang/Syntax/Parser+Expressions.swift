@@ -52,6 +52,10 @@ extension Parser {
   func peekBinaryOperator() -> (BinaryOp, Int)? {
     let t = peek()
     switch t.kind {
+    case .punct(.minus) where listItems && t.spaceBefore:
+      let next = tokens[pos + 1]
+      let negative = !next.spaceBefore && (next.kind == .integer || next.kind == .decimal)
+      return negative ? nil : (.subtract, 1)
     case .punct(let p):
       return Parser.binaryOperators[p].map { ($0, 1) }
     case .word:

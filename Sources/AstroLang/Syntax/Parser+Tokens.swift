@@ -92,8 +92,9 @@ extension Parser {
     newlinesAreSpace spaced: Bool? = nil, braceEndsExpression brace: Bool? = nil,
     rowCondition row: Bool? = nil, _ body: () throws -> T
   ) rethrows -> T {
-    let saved = (newlinesAreSpace, braceEndsExpression, rowCondition)
-    defer { (newlinesAreSpace, braceEndsExpression, rowCondition) = saved }
+    let saved = (newlinesAreSpace, braceEndsExpression, rowCondition, listItems)
+    defer { (newlinesAreSpace, braceEndsExpression, rowCondition, listItems) = saved }
+    listItems = false
     if let spaced { newlinesAreSpace = spaced }
     if let brace { braceEndsExpression = brace }
     if let row { rowCondition = row }

@@ -73,6 +73,7 @@ extension Parser {
     let open = advance()
     return try bracketed(open) {
       try inContext(newlinesAreSpace: true, braceEndsExpression: false) {
+        listItems = true
         var items: [Expr] = []
         var progress = LoopProgress()
         while !at(.rbracket) && peek().kind != .end {

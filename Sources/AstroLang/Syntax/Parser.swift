@@ -28,6 +28,9 @@ final class Parser {
   var braceEndsExpression = false
   /// In a `where` condition a bare word at the start of an operand is a field of `$it`.
   var rowCondition = false
+  /// Directly inside `[ … ]`, where commas are optional, `1 -2` is two items: a `-` with
+  /// space before it and a number glued after it starts a negative number.
+  var listItems = false
   /// The brackets open around the current position, innermost last.
   var openBrackets: [Token] = []
 
