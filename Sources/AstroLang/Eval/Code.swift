@@ -86,13 +86,22 @@ enum Step: Sendable {
   }
 }
 
-/// `$x = …` and friends, resolved to a slot of the current frame.
-struct Assignment: Sendable {
-  var slot: Int
-  var op: AssignOp
-  var path: [Step]
-  var value: Code
-  var span: Span
+/// `$x = …` and friends, resolved to a slot of the current frame. A class, so that the
+/// evaluator's switch takes one reference rather than copying every field.
+final class Assignment: Sendable {
+  let slot: Int
+  let op: AssignOp
+  let path: [Step]
+  let value: Code
+  let span: Span
+
+  init(slot: Int, op: AssignOp, path: [Step], value: Code, span: Span) {
+    self.slot = slot
+    self.op = op
+    self.path = path
+    self.value = value
+    self.span = span
+  }
 }
 
 /// A call of a builtin with its arguments matched to the signature.

@@ -82,6 +82,23 @@ extension Evaluator {
   func assign(_ assignment: Assignment, _ frame: Frame) throws {
     let new = try data(assignment.value, frame, .empty).collect()
     let op = assignment.op
+    if assignment.path.isEmpty {
+      guard let binary = op.binaryOp else {
+        frame.slots[assignment.slot] = new
+        return
+      }
+      let old = frame.slots[assignment.slot]
+      if case .int(let x) = old, case .int(let y) = new, let r = Operators.int(binary, x, y) {
+        frame.slots[assignment.slot] = r
+        return
+      }
+      do {
+        frame.slots[assignment.slot] = try Operators.apply(binary, old, new)
+      } catch let error as ShellError {
+        throw locate(error, assignment.span, frame)
+      }
+      return
+    }
     let combine: (Value) throws -> Value = { old in
       guard let binary = op.binaryOp else { return new }
       if case .int(let x) = old, case .int(let y) = new, let r = Operators.int(binary, x, y) {
