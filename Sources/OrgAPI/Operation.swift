@@ -49,7 +49,7 @@ public struct Operation: Sendable {
   public var name: String
   public var method: HTTPMethod
   /// The path below the base URL, with `{name}` placeholders.
-  public var path: String
+  public let path: String
   /// Path parameters in the documented (positional) order, with their descriptions.
   public var pathParams: [(name: String, description: String)]
   public var query: [QueryParam]
@@ -67,9 +67,28 @@ public struct Operation: Sendable {
   /// Creates are not idempotent; updates, verify, upsert and deletes converge.
   public var isIdempotent: Bool { method == .get || !name.hasPrefix("create_") }
 
-  /// The literal and placeholder segments of `path`.
-  public var segments: [PathSegment] {
-    path.split(separator: "/").map { part in
+  /// The literal and placeholder segments of `path`, split once: the emulator routes
+  /// every request through them.
+  public let segments: [PathSegment]
+
+  public init(
+    name: String, method: HTTPMethod, path: String,
+    pathParams: [(name: String, description: String)], query: [QueryParam], body: Model?,
+    response: ResponseShape, summary: String, category: String, requiresAuth: Bool,
+    examples: [Example]
+  ) {
+    self.name = name
+    self.method = method
+    self.path = path
+    self.pathParams = pathParams
+    self.query = query
+    self.body = body
+    self.response = response
+    self.summary = summary
+    self.category = category
+    self.requiresAuth = requiresAuth
+    self.examples = examples
+    segments = path.split(separator: "/").map { part in
       if part.hasPrefix("{"), part.hasSuffix("}") {
         return .parameter(String(part.dropFirst().dropLast()))
       }
@@ -91,10 +110,9 @@ public struct Operation: Sendable {
   /// Matches a request path (below the base URL, already split into decoded segments)
   /// and returns the path parameters, or nil when it is not this operation's path.
   public func match(segments parts: [String]) -> [String: String]? {
-    let mine = segments
-    guard mine.count == parts.count else { return nil }
+    guard segments.count == parts.count else { return nil }
     var params: [String: String] = [:]
-    for (segment, part) in zip(mine, parts) {
+    for (segment, part) in zip(segments, parts) {
       switch segment {
       case .literal(let s): if s != part { return nil }
       case .parameter(let name):
