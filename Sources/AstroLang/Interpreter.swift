@@ -76,7 +76,7 @@ public final class Interpreter: @unchecked Sendable {
   /// `$d.<field>`.
   public func variable(_ name: String) -> Value? {
     withScope { top in
-      top.blocks[0][name].map { engine.globals.slots[$0.slot] }
+      top.blocks[0][name].map { engine.globals.read($0.slot) }
     }
   }
 
@@ -127,7 +127,7 @@ extension Interpreter {
     evaluator.adopt()
     evaluator.depth = 0
     evaluator.steps = 0
-    let frame = Frame(slots: engine.globals.slots, file: source)
+    let frame = Frame(slots: engine.globals.slots, file: source, global: engine.globals)
     var last = Value.null
     for statement in statements {
       do {

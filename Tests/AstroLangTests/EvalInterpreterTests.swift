@@ -140,6 +140,16 @@ import Testing
     #expect(EvalHarness.run(code).shown == [.list(expected)])
   }
 
+  @Test func topLevelWritesWhileWorkersReadThroughADef() {
+    let code = """
+      let seen = 0
+      def peek [x] { $x + $seen - $seen }
+      for v in (1..300 | par_stream {|n| peek $n }) { $seen += 1 }
+      $seen
+      """
+    #expect(EvalHarness.run(code).shown == [.int(300)])
+  }
+
   @Test func recursionOnAWorkerThreadStopsCleanly() {
     let outcome = EvalHarness.run("def f [n] { f ($n + 1) }; [1, 2] | par_map { f 0 }")
     #expect(outcome.error?.code == "recursion_too_deep")

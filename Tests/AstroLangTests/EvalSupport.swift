@@ -8,7 +8,8 @@ import Testing
 /// builtins (which have their own tests).
 enum EvalTestBuiltins {
   static let all: [Builtin] = [
-    each, filter, reduce, length, show, echo, fail, forever, parallelMap, collect, cancelNow,
+    each, filter, reduce, length, show, echo, fail, forever, parallelMap, parallelStream, collect,
+    cancelNow,
   ]
 
   static func closure(_ args: CallArgs, _ index: Int = 0) throws -> any Callable {
@@ -144,6 +145,39 @@ enum EvalTestBuiltins {
     }
     group.wait()
     return .value(.list(try results.current.map { try $0!.get() }))
+  }
+
+  /// Like `par_map` but lazy: worker threads run the closure while the consumer is still
+  /// pulling results (in completion order), as `each --parallel` does.
+  static let parallelStream = Builtin(
+    "par_stream", category: "test", abstract: "parallel map, lazily",
+    signature: Signature(positional: [Parameter("closure", .closure, "")])
+  ) { args, ctx in
+    let c = try closure(args)
+    let items = try args.input.items().collectAll()
+    let results = Locked([Result<Value, any Error>]())
+    let ready = DispatchSemaphore(value: 0)
+    let workers = 4
+    for w in 0..<workers {
+      let thread = Thread {
+        for i in stride(from: w, to: items.count, by: workers) {
+          let r = Result { try call(ctx, c, items[i]) }
+          results.withLock { $0.append(r) }
+          ready.signal()
+        }
+      }
+      thread.stackSize = 8 << 20
+      thread.start()
+    }
+    var taken = 0
+    return .stream(
+      ValueStream {
+        guard taken < items.count else { return nil }
+        ready.wait()
+        let r = results.withLock { $0[taken] }
+        taken += 1
+        return try r.get()
+      })
   }
 
   static let collect = Builtin("collect", category: "test", abstract: "to a list") { args, _ in

@@ -1,5 +1,6 @@
 import AstroCore
 import Foundation
+import Synchronization
 
 /// The state shared by every evaluator of one interpreter.
 ///
@@ -70,6 +71,11 @@ final class Engine: @unchecked Sendable {
 final class GlobalFrame: @unchecked Sendable {
   private(set) var slots: UnsafeMutablePointer<Value>
   private var capacity: Int
+  /// Taken by writes (on the thread running the script) and by reads from defs, which
+  /// may run on worker threads; the script's own reads need no lock, as only its thread
+  /// writes. A spin lock: it guards a few machine words, and top-level loops take it on
+  /// every assignment.
+  private let busy = Atomic<Bool>(false)
 
   init() {
     capacity = 64
@@ -80,6 +86,40 @@ final class GlobalFrame: @unchecked Sendable {
   deinit {
     slots.deinitialize(count: capacity)
     slots.deallocate()
+  }
+
+  func read(_ slot: Int) -> Value {
+    acquire()
+    defer { release() }
+    return slots[slot]
+  }
+
+  func write(_ value: Value, at slot: Int) {
+    acquire()
+    let old = slots[slot]
+    slots[slot] = value
+    release()
+    // The old value is released outside the lock: its teardown may be long.
+    _ = old
+  }
+
+  /// Runs `body` with writes and def reads held off.
+  func withLock<T>(_ body: () throws -> T) rethrows -> T {
+    acquire()
+    defer { release() }
+    return try body()
+  }
+
+  @inline(__always)
+  private func acquire() {
+    while !busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+      sched_yield()
+    }
+  }
+
+  @inline(__always)
+  private func release() {
+    busy.store(false, ordering: .releasing)
   }
 
   func ensure(_ count: Int) {

@@ -83,17 +83,13 @@ extension Evaluator {
     let new = try data(assignment.value, frame, .empty).collect()
     let op = assignment.op
     if assignment.path.isEmpty {
-      guard let binary = op.binaryOp else {
-        frame.slots[assignment.slot] = new
-        return
-      }
+      guard let binary = op.binaryOp else { return store(new, assignment.slot, frame) }
       let old = frame.slots[assignment.slot]
       if case .int(let x) = old, case .int(let y) = new, let r = Operators.int(binary, x, y) {
-        frame.slots[assignment.slot] = r
-        return
+        return store(r, assignment.slot, frame)
       }
       do {
-        frame.slots[assignment.slot] = try Operators.apply(binary, old, new)
+        store(try Operators.apply(binary, old, new), assignment.slot, frame)
       } catch let error as ShellError {
         throw locate(error, assignment.span, frame)
       }
@@ -106,11 +102,17 @@ extension Evaluator {
       }
       return try Operators.apply(binary, old, new)
     }
-    var root = frame.slots[assignment.slot]
-    frame.slots[assignment.slot] = .null
-    defer { frame.slots[assignment.slot] = root }
+    // Steps are computed first, so the update itself runs no code of the script and may
+    // hold the top-level frame's lock.
+    let keys = try assignment.path.map { try key($0, frame) }
+    let rewrite = {
+      var root = frame.slots[assignment.slot]
+      frame.slots[assignment.slot] = .null
+      defer { frame.slots[assignment.slot] = root }
+      try self.update(&root, keys[...], assignment.path[...], frame, combine)
+    }
     do {
-      try update(&root, assignment.path[...], frame, combine)
+      if let global = frame.global { try global.withLock(rewrite) } else { try rewrite() }
     } catch let error as ShellError {
       throw locate(error, assignment.span, frame)
     }
@@ -120,15 +122,16 @@ extension Evaluator {
   /// slot, so copy-on-write finds the storage unshared). Assigning a field of null starts
   /// a new record.
   private func update(
-    _ target: inout Value, _ path: ArraySlice<Step>, _ frame: Frame,
+    _ target: inout Value, _ keys: ArraySlice<Key>, _ path: ArraySlice<Step>, _ frame: Frame,
     _ combine: (Value) throws -> Value
   ) throws {
-    guard let step = path.first else {
+    guard let key = keys.first, let step = path.first else {
       target = try combine(target)
       return
     }
     let rest = path.dropFirst()
-    switch (try key(step, frame), target) {
+    let restKeys = keys.dropFirst()
+    switch (key, target) {
     case (.field(let name), .record(var record)):
       target = .null
       var child = record[name] ?? .null
@@ -137,10 +140,10 @@ extension Evaluator {
         record[name] = child
         target = .record(record)
       }
-      try update(&child, rest, frame, combine)
+      try update(&child, restKeys, rest, frame, combine)
     case (.field(let name), .null):
       var child = Value.null
-      try update(&child, rest, frame, combine)
+      try update(&child, restKeys, rest, frame, combine)
       target = .record(Record([(name, child)]))
     case (.index(let i), .list(var items)):
       let position = i < 0 ? items.count + i : i
@@ -154,7 +157,7 @@ extension Evaluator {
         items[position] = child
         target = .list(items)
       }
-      try update(&child, rest, frame, combine)
+      try update(&child, restKeys, rest, frame, combine)
     case (let key, let other):
       throw locate(EvalErrors.cannotAccess(key.text, in: other), step.span, frame)
     }

@@ -10,7 +10,7 @@ extension Evaluator {
       for stage in stages { current = try data(stage, frame, current) }
       return current
     case .stage(let slot, let expression):
-      frame.slots[slot] = try input.collect()
+      store(try input.collect(), slot, frame)
       return .value(try value(expression, frame))
     case .builtinCall(let call):
       return try callBuiltin(call, frame, input)
@@ -23,7 +23,7 @@ extension Evaluator {
       if let otherwise { return try data(otherwise, frame, .empty) }
       return .value(.null)
     case .letValue(let slot, let code):
-      frame.slots[slot] = try data(code, frame, .empty).collect()
+      store(try data(code, frame, .empty).collect(), slot, frame)
       return .empty
     case .assign(let assignment):
       try assign(assignment, frame)
@@ -96,20 +96,20 @@ extension Evaluator {
       var i = 0
       while i < count {
         try tick()
-        frame.slots[slot] = .int(range.element(at: i))
+        store(.int(range.element(at: i)), slot, frame)
         if try !iterate(body, frame) { return }
         i += 1
       }
     case .value(.list(let items)):
       for item in items {
         try tick()
-        frame.slots[slot] = item
+        store(item, slot, frame)
         if try !iterate(body, frame) { return }
       }
     case .stream(let stream):
       while let item = try stream.next() {
         try tick()
-        frame.slots[slot] = item
+        store(item, slot, frame)
         if try !iterate(body, frame) { return }
       }
     case .value(let other):
@@ -140,7 +140,7 @@ extension Evaluator {
       return .value(try data(body, frame, .empty).collect())
     } catch let error as ShellError where error.category != .interrupted {
       guard let handler else { return .value(.null) }
-      if let errorSlot { frame.slots[errorSlot] = .record(error.asRecord) }
+      if let errorSlot { store(.record(error.asRecord), errorSlot, frame) }
       return .value(try data(handler, frame, .empty).collect())
     }
   }

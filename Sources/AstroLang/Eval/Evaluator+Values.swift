@@ -10,7 +10,7 @@ extension Evaluator {
     case .local(let slot):
       return frame.slots[slot]
     case .global(let slot):
-      return engine.globals.slots[slot]
+      return engine.globals.read(slot)
     case .localConstant(let op, let slot, let b, let span):
       return try binary(op, frame.slots[slot], b, span, frame)
     case .binaryConstant(let op, let lhs, let b, let span):

@@ -5,6 +5,15 @@ import Foundation
 struct Frame {
   let slots: UnsafeMutablePointer<Value>
   unowned(unsafe) let file: SourceFile
+  /// Set for the top-level frame, whose slots defs may read from other threads: writes to
+  /// it take the frame's lock.
+  unowned(unsafe) let global: GlobalFrame?
+
+  init(slots: UnsafeMutablePointer<Value>, file: SourceFile, global: GlobalFrame? = nil) {
+    self.slots = slots
+    self.file = file
+    self.global = global
+  }
 }
 
 /// Evaluates resolved code on one thread.
@@ -104,6 +113,17 @@ final class Evaluator {
     if maxSteps > 0 {
       steps += 1
       if steps > maxSteps { throw EvalErrors.stepLimit(maxSteps) }
+    }
+  }
+
+  /// Writes a slot of `frame`; a write to the top-level frame takes its lock, so a def
+  /// reading that variable on another thread never sees half a value.
+  @inline(__always)
+  func store(_ value: Value, _ slot: Int, _ frame: Frame) {
+    if let global = frame.global {
+      global.write(value, at: slot)
+    } else {
+      frame.slots[slot] = value
     }
   }
 
