@@ -55,7 +55,7 @@ struct RenderedErrorCase: CustomTestStringConvertible, Sendable {
           |
         2 | $d.nme
           |   ^^^^
-          = hint: did you mean 'name'?
+          = hint: did you mean 'name'?; write '.nme?' to get null when it is missing
 
         """),
     .init(

@@ -142,8 +142,9 @@ enum EvalErrors {
       Suggest.hint(for: name, in: record.keys)
       ?? (record.isEmpty
         ? "the record is empty" : "its fields are: \(record.keys.joined(separator: ", "))")
-      + " (write '.\(name)?' to get null when it may be missing)"
-    return .runtime("missing_field", "the record has no field '\(name)'", hint: hint)
+    return .runtime(
+      "missing_field", "the record has no field '\(name)'",
+      hint: hint + "; write '.\(name)?' to get null when it is missing")
   }
 
   static func indexOutOfRange(_ index: Int, count: Int) -> ShellError {
