@@ -49,8 +49,7 @@ final class SessionTasks: NSObject, URLSessionDataDelegate, @unchecked Sendable 
   }
 
   func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-    guard let box = box(dataTask) else { return }
-    if box.append(data) { dataTask.suspend() }
+    box(dataTask)?.append(data)
   }
 
   func urlSession(
@@ -66,23 +65,23 @@ final class SessionTasks: NSObject, URLSessionDataDelegate, @unchecked Sendable 
 /// caller under a condition variable.
 final class TaskBox: @unchecked Sendable {
   let cond = NSCondition()
-  /// Whether a reader drains the body while it arrives; only then may the transfer pause,
-  /// since a whole-body wait would never drain it.
+  /// Whether a reader drains the body while it arrives; only then does the body spill to
+  /// disk, since a whole-body wait needs it all in memory at the end anyway.
   let streaming: Bool
   private(set) var response: HTTPURLResponse?
   private(set) var finished = false
   private(set) var error: Error?
-  private var chunks: [Data] = []
-  private var head = 0
-  private var buffered = 0
-  private var paused = false
+  /// The body received and not read yet. The transfer is never paused (see `ChunkSpool`
+  /// for why); a slow reader makes the backlog spill to a temporary file instead.
+  private let spool: ChunkSpool
 
-  /// Above this many unread bytes the transfer is paused until the reader catches up,
-  /// so a slow pipeline does not make a large download pile up in memory.
-  static let highWater = 8 << 20
-  static let lowWater = 2 << 20
+  /// Unread bytes kept in memory for a streamed body before the rest spills to disk.
+  static let memoryLimit = 4 << 20
 
-  init(streaming: Bool) { self.streaming = streaming }
+  init(streaming: Bool) {
+    self.streaming = streaming
+    spool = ChunkSpool(memoryLimit: streaming ? TaskBox.memoryLimit : Int.max)
+  }
 
   func receive(_ response: HTTPURLResponse) {
     cond.lock()
@@ -91,18 +90,12 @@ final class TaskBox: @unchecked Sendable {
     cond.unlock()
   }
 
-  /// Stores a chunk; returns true when the caller should pause the transfer.
-  func append(_ data: Data) -> Bool {
+  /// Stores a chunk.
+  func append(_ data: Data) {
     cond.lock()
     defer { cond.unlock() }
-    chunks.append(data)
-    buffered += data.count
+    spool.append(data)
     cond.broadcast()
-    if streaming, !paused, !finished, buffered > TaskBox.highWater {
-      paused = true
-      return true
-    }
-    return false
   }
 
   func finish(_ error: Error?) {
@@ -117,13 +110,8 @@ final class TaskBox: @unchecked Sendable {
   func takeAll() -> [UInt8] {
     cond.lock()
     defer { cond.unlock() }
-    var out: [UInt8] = []
-    out.reserveCapacity(buffered)
-    for chunk in chunks[head...] { out.append(contentsOf: chunk) }
-    chunks = []
-    head = 0
-    buffered = 0
-    return out
+    // A whole body never spills (its spool has no memory limit), so reading cannot fail.
+    return (try? spool.takeAll()) ?? []
   }
 
   /// The next chunk (nil at the end), or the error that cut the body short.
@@ -131,19 +119,11 @@ final class TaskBox: @unchecked Sendable {
     cond.lock()
     defer { cond.unlock() }
     while true {
-      if head < chunks.count {
-        let chunk = chunks[head]
-        head += 1
-        if head > 64, head * 2 > chunks.count {
-          chunks.removeFirst(head)
-          head = 0
-        }
-        buffered -= chunk.count
-        if paused, buffered < TaskBox.lowWater {
-          paused = false
-          task.resume()
-        }
-        return .success([UInt8](chunk))
+      do {
+        if let chunk = try spool.next() { return .success(chunk) }
+      } catch {
+        task.cancel()
+        return .failure(error)
       }
       if finished { return error.map { .failure($0) } ?? .success(nil) }
       if isCancelled() {
