@@ -119,9 +119,10 @@ enum FileBuiltins {
     details: """
       The format follows the extension as for `open` (or `--format`): JSON (indented), \
       NDJSON (written as the stream arrives), CSV/TSV, or text. A string input and \
-      binary input are written as they are. The new content goes to a temporary file \
-      that is synced and then renamed over the target, so a reader never sees half a \
-      file. An existing file is only replaced with `--force`; `--append` adds to the end \
+      binary input are written as they are; a `.gz` path compresses, except bytes that \
+      already are gzip (`get_organization_audit_logs --raw`). The new content goes to a \
+      temporary file that is synced and then renamed over the target, so a reader never \
+      sees half a file. An existing file is only replaced with `--force`; `--append` adds to the end \
       instead (not atomic).
       """,
     signature: Signature(
@@ -148,7 +149,10 @@ enum FileBuiltins {
     }
     var sink: any FileSink =
       append ? try AppendWriter(path: path) : try AtomicWriter(path: path)
-    if gzip { sink = GzipSink(inner: sink, codec: try FileIO.gzip(call.ctx, path)) }
+    // Bytes that already are gzip (the audit logs' `--raw`) are written as they are.
+    var isGzip = false
+    if case .value(.binary(let b)) = call.input { isGzip = b.starts(with: [0x1F, 0x8B]) }
+    if gzip, !isGzip { sink = GzipSink(inner: sink, codec: try FileIO.gzip(call.ctx, path)) }
     do {
       try encode(call, format: format, into: sink)
       try sink.commit()
