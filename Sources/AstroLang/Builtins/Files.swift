@@ -122,8 +122,8 @@ enum FileBuiltins {
       binary input are written as they are; a `.gz` path compresses, except bytes that \
       already are gzip (`get_organization_audit_logs --raw`). The new content goes to a \
       temporary file that is synced and then renamed over the target, so a reader never \
-      sees half a file. An existing file is only replaced with `--force`; `--append` adds to the end \
-      instead (not atomic).
+      sees half a file. An existing file is only replaced with `--force`; `--append` adds \
+      to the end instead (not atomic).
       """,
     signature: Signature(
       positional: [Parameter("path", .path, "the file to write")],
