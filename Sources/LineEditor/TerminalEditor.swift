@@ -45,10 +45,13 @@ public final class TerminalEditor {
   ) {
     Terminal.useUTF8Locale()
     guard let files = Self.openFiles(input: input, output: output) else { return nil }
+    // libedit is given the descriptors behind its own streams: el_end restores the terminal
+    // through them, and a caller's descriptor may by then be closed and reused.
+    let inFD = fileno(files.input)
+    let outFD = fileno(files.output)
     guard
       let editLine = el_init_fd(
-        "astrosh", files.input, files.output, files.output,
-        input, output, output)
+        "astrosh", files.input, files.output, files.output, inFD, outFD, outFD)
     else { return nil }
     guard let history = history_winit() else {
       el_end(editLine)
@@ -59,8 +62,8 @@ public final class TerminalEditor {
     self.output = files.output
     self.ownsOutput = output != 1
     self.ownsInput = input != 0 ? files.input : nil
-    self.reader = TerminalReader(fd: input)
-    self.outputDescriptor = output
+    self.reader = TerminalReader(fd: inFD)
+    self.outputDescriptor = outFD
     self.bracketedPaste = bracketedPaste
     configure(historySize: historySize)
   }

@@ -8,13 +8,19 @@ import LineEditor
 /// Runs a `TerminalEditor` on a pseudo-terminal inside the test process: the editor reads on a
 /// thread of its own while the test types into the terminal's master side and waits, with a
 /// deadline, for the prompt or the lines read. No fixed sleeps.
-final class EditorHarness: @unchecked Sendable {
+final class EditorHarness {
   private let master: Int32
   private let slave: Int32
-  private let state = NSLock()
-  private var screen = ""
-  private var results: [TerminalEditor.ReadResult] = []
-  private var finished = false
+  private let shared = Shared()
+
+  /// What the threads fill in; they hold this, not the harness, so the harness (and its
+  /// descriptors) goes away when the test ends.
+  private final class Shared: @unchecked Sendable {
+    let lock = NSLock()
+    var screen = ""
+    var results: [TerminalEditor.ReadResult] = []
+    var finished = false
+  }
 
   /// Starts an editor that reads with each of `prompts` in turn.
   init(
@@ -27,8 +33,18 @@ final class EditorHarness: @unchecked Sendable {
     guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw HarnessError.noTerminal }
     self.master = master
     self.slave = slave
-    Thread.detachNewThread { self.drainScreen() }
-    let thread = Thread { self.runEditor(prompts: prompts, history: history, completer: completer) }
+    // Each thread works on descriptors of its own: once the test closes `master` and
+    // `slave`, their numbers may be reused by the next test's terminal.
+    let screenFD = dup(master)
+    let editorFD = dup(slave)
+    let shared = self.shared
+    Thread.detachNewThread { Self.drainScreen(screenFD, into: shared) }
+    let thread = Thread {
+      Self.readLines(
+        editorFD, prompts: prompts, history: history, completer: completer, into: shared)
+      close(editorFD)
+      shared.lock.withLock { shared.finished = true }
+    }
     thread.stackSize = 4 << 20
     thread.start()
   }
@@ -52,48 +68,50 @@ final class EditorHarness: @unchecked Sendable {
   /// Waits until the screen output contains `text` `count` times.
   @discardableResult
   func waitForScreen(_ text: String, count: Int = 1) -> Bool {
-    poll { self.screen.components(separatedBy: text).count - 1 >= count }
+    poll { $0.screen.components(separatedBy: text).count - 1 >= count }
   }
 
   /// Waits until `count` reads have ended and returns their results.
   func waitForResults(_ count: Int) -> [TerminalEditor.ReadResult] {
-    _ = poll { self.results.count >= count || self.finished }
-    return state.withLock { results }
+    _ = poll { $0.results.count >= count || $0.finished }
+    return shared.lock.withLock { shared.results }
   }
 
-  var screenText: String { state.withLock { screen } }
+  var screenText: String { shared.lock.withLock { shared.screen } }
 
-  private func poll(_ condition: @escaping () -> Bool) -> Bool {
+  private func poll(_ condition: (Shared) -> Bool) -> Bool {
     let deadline = Date().addingTimeInterval(10)
     while Date() < deadline {
-      if state.withLock(condition) { return true }
+      if shared.lock.withLock({ condition(shared) }) { return true }
       usleep(5_000)
     }
     return false
   }
 
-  private func runEditor(
-    prompts: [String], history: [String],
-    completer: (@Sendable (String, Int) -> Completion)?
+  /// Reads a line per prompt; the editor is gone, and the terminal restored, on return.
+  private static func readLines(
+    _ fd: Int32, prompts: [String], history: [String],
+    completer: (@Sendable (String, Int) -> Completion)?, into shared: Shared
   ) {
-    guard let editor = TerminalEditor(input: slave, output: slave) else { return }
+    guard let editor = TerminalEditor(input: fd, output: fd) else { return }
     editor.setHistory(history)
     editor.completer = completer
     for prompt in prompts {
       let result = editor.readLine(prompt: prompt)
-      state.withLock { results.append(result) }
       if case .line(let line) = result { editor.addHistory(line) }
+      shared.lock.withLock { shared.results.append(result) }
     }
-    state.withLock { finished = true }
   }
 
-  private func drainScreen() {
+  /// Collects what the editor writes until every slave descriptor is closed.
+  private static func drainScreen(_ fd: Int32, into shared: Shared) {
+    defer { close(fd) }
     var buffer = [UInt8](repeating: 0, count: 4096)
     while true {
-      let count = read(master, &buffer, buffer.count)
+      let count = read(fd, &buffer, buffer.count)
       guard count > 0 else { return }
       let text = String(decoding: buffer[0..<count], as: UTF8.self)
-      state.withLock { screen += text }
+      shared.lock.withLock { shared.screen += text }
     }
   }
 }
