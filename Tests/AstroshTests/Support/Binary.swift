@@ -1,3 +1,4 @@
+import AstroCore
 import Foundation
 
 /// Runs the real `astrosh` executable, as a user's shell would.
@@ -42,13 +43,14 @@ enum Binary {
     process.standardError = err
     process.standardInput = input
     try process.run()
-    let outData = Locked<Data>()
-    let errData = Locked<Data>()
+    let outData = Locked(Data())
+    let errData = Locked(Data())
     let group = DispatchGroup()
     for (pipe, sink) in [(out, outData), (err, errData)] {
       group.enter()
       DispatchQueue.global().async {
-        sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        sink.withLock { $0 = data }
         group.leave()
       }
     }
@@ -61,36 +63,12 @@ enum Binary {
     }
     process.waitUntilExit()
     return Result(
-      stdout: String(decoding: outData.get(), as: UTF8.self),
-      stderr: String(decoding: errData.get(), as: UTF8.self),
+      stdout: String(decoding: outData.current, as: UTF8.self),
+      stderr: String(decoding: errData.current, as: UTF8.self),
       status: process.terminationStatus)
   }
 }
 
 enum BinaryError: Error {
   case timedOut([String])
-}
-
-/// A value shared between the reader threads and the test.
-final class Locked<T>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var value: T
-
-  init(_ value: T) { self.value = value }
-
-  func set(_ v: T) {
-    lock.lock()
-    value = v
-    lock.unlock()
-  }
-
-  func get() -> T {
-    lock.lock()
-    defer { lock.unlock() }
-    return value
-  }
-}
-
-extension Locked where T == Data {
-  convenience init() { self.init(Data()) }
 }
