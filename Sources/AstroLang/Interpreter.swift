@@ -183,7 +183,8 @@ extension Interpreter {
       case .emptyInput, .error: break decoding
       }
     }
-    let file = SourceFile(name: name, text: String(decoding: bytes, as: UTF8.self))
+    let decoded = SourceFile(name: name, text: String(decoding: bytes, as: UTF8.self))
+    let file = SyntaxErrors.printable(decoded)
     throw ShellError(
       .syntax, code: "binary_input", "the source is not valid UTF-8 text",
       hint: "astrosh scripts are UTF-8 text; is this a binary file?",

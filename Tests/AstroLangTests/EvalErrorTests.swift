@@ -149,6 +149,22 @@ struct RenderedErrorCase: CustomTestStringConvertible, Sendable {
     #expect(location.file.lineAndColumn(of: location.span.start).line == 2)
   }
 
+  @Test func binaryInputIsQuotedWithoutControlCharacters() throws {
+    let sources: [[UInt8]] = [
+      [0x7F, 0x45, 0x4C, 0x46, 0x1B, 0x5B, 0x33, 0x31, 0x6D, 0xFF, 0x00],
+      Array("print 1\nx \u{1B}[31m y".utf8),
+    ]
+    for bytes in sources {
+      let error = try #require(throws: ShellError.self) {
+        let source = try Interpreter.source(named: "bin", bytes: bytes)
+        _ = try Parser.parse(source)
+      }
+      #expect(error.code == "binary_input")
+      let rendered = Diagnostic.render(error)
+      #expect(!rendered.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+    }
+  }
+
   @Test func validBytesMakeASource() throws {
     let source = try Interpreter.source(named: "ok.astro", bytes: Array("1 + 1".utf8))
     #expect(source.text == "1 + 1")

@@ -12,8 +12,8 @@ enum SyntaxErrors {
   static func nulByte(_ file: SourceFile, at offset: Int) -> ShellError {
     make(
       "binary_input", "the source contains a NUL byte",
-      hint: "astrosh scripts are UTF-8 text; is this a binary file?", file, Span(offset, offset + 1)
-    )
+      hint: "astrosh scripts are UTF-8 text; is this a binary file?", printable(file),
+      Span(offset, offset + 1))
   }
 
   static func controlCharacter(_ byte: UInt8, _ file: SourceFile, at offset: Int) -> ShellError {
@@ -21,8 +21,18 @@ enum SyntaxErrors {
     let padded = String(repeating: "0", count: max(0, 4 - code.count)) + code
     return make(
       "binary_input", "unexpected control character U+\(padded)",
-      hint: "astrosh scripts are UTF-8 text; is this a binary file?", file,
+      hint: "astrosh scripts are UTF-8 text; is this a binary file?", printable(file),
       Span(offset, offset + 1))
+  }
+
+  /// The file with control characters shown as `?`, byte for byte, so that quoting a line
+  /// of binary input cannot send escape sequences to the terminal.
+  static func printable(_ file: SourceFile) -> SourceFile {
+    let bytes = file.text.utf8.map { byte -> UInt8 in
+      let control = (byte < 0x20 && byte != Ascii.newline && byte != Ascii.tab) || byte == 0x7F
+      return control ? UInt8(ascii: "?") : byte
+    }
+    return SourceFile(name: file.name, text: String(decoding: bytes, as: UTF8.self))
   }
 
   static func unterminatedString(_ file: SourceFile, _ span: Span) -> ShellError {
