@@ -212,6 +212,35 @@ struct SyntaxErrorCase: CustomTestStringConvertible, Sendable {
     #expect(position.line == c.line && position.column == c.column)
   }
 
+  static let hints: [(source: String, hint: String)] = [
+    ("if $a && $b { 1 }", "write 'and' for a logical and"),
+    ("$a || $b", "write 'or' for a logical or"),
+    ("!$a", "write 'not' to negate"),
+    ("if $a = 1 { 1 }", "compare with '=='; '=' only assigns, at the start of a statement"),
+    (
+      "if $l | length { 1 }",
+      "a pipeline in a condition goes in parentheses: if ($list | length) > 0 { … }"
+    ),
+    ("$f 1 2", "to call the closure in $f, write: do $f …"),
+    (
+      "for x in {a: 1} { }",
+      "in the head of 'if', 'while' or 'for', write a record or closure in parentheses: ({…})"
+    ),
+    (
+      "let x = foo + 1",
+      "quote a string (\"foo\"), write $foo for a variable, or call a command in parentheses: (foo …)"
+    ),
+  ]
+
+  @Test(arguments: hints.indices)
+  func hintsAtTheNextStep(_ index: Int) throws {
+    let c = ParserErrorTests.hints[index]
+    let error = try #require(throws: ShellError.self) {
+      try Parser.parse(SourceFile(name: "t", text: c.source))
+    }
+    #expect(error.hint == c.hint)
+  }
+
   @Test func deepNestingIsAnErrorNotACrash() throws {
     for opener in ["(", "[", "{", "-", "not "] {
       let source = String(repeating: opener, count: 5000) + "1"

@@ -69,7 +69,15 @@ extension Parser {
 
   /// The expression heading `if`, `while` and `for`: it ends at the `{` of the body.
   private func parseCondition() throws -> Expr {
-    try inContext(braceEndsExpression: true, rowCondition: false) { try parseExpression() }
+    let condition = try inContext(braceEndsExpression: true, rowCondition: false) {
+      try parseExpression()
+    }
+    if at(.pipe) {
+      throw expected(
+        "'{'", peek(),
+        hint: "a pipeline in a condition goes in parentheses: if ($list | length) > 0 { … }")
+    }
+    return condition
   }
 
   /// Moves to `keyword` if it follows, possibly on a later line; otherwise moves nowhere.

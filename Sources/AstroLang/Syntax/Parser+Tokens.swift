@@ -113,7 +113,7 @@ extension Parser {
 
   func unexpected(_ t: Token, hint: String? = nil) -> ShellError {
     if let unclosed = unclosedAtEnd(t) { return unclosed }
-    var hint = hint
+    var hint = hint ?? habitHint(t)
     if hint == nil, t.isPunct(.rbrace) || t.isPunct(.rparen) || t.isPunct(.rbracket) {
       hint = "there is no matching opening bracket"
     }
@@ -122,7 +122,20 @@ extension Parser {
 
   func expected(_ what: String, _ t: Token, hint: String? = nil) -> ShellError {
     if let unclosed = unclosedAtEnd(t) { return unclosed }
+    let hint = hint ?? habitHint(t)
     return SyntaxErrors.expected(what, found: describe(t), file, t.span, hint: hint)
+  }
+
+  /// Hints for spellings from other languages: `&&`, `||`, `!`, `=` in a comparison.
+  private func habitHint(_ t: Token) -> String? {
+    switch t.kind {
+    case .other where text(t) == "&": return "write 'and' for a logical and"
+    case .punct(.pipe) where pos > 0 && tokens[pos - 1].isPunct(.pipe) && !t.spaceBefore:
+      return "write 'or' for a logical or"
+    case .punct(.bang): return "write 'not' to negate"
+    case .punct(.assign): return "compare with '=='; '=' only assigns, at the start of a statement"
+    default: return nil
+    }
   }
 
   /// At the end of the input inside brackets, the real problem is the open bracket.

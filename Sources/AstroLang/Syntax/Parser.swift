@@ -73,7 +73,7 @@ extension Parser {
       let ends =
         next.kind == .newline || next.kind == .end || next.isPunct(.semicolon)
         || closer.map(next.isPunct) == true
-      guard ends else { throw unexpected(next) }
+      guard ends else { throw unexpected(next, hint: callHint(statements.last)) }
     }
     return statements
   }
@@ -180,6 +180,16 @@ extension Parser {
     var i = pos
     while tokens[i].kind == .newline { i += 1 }
     return tokens[i].isPunct(.pipe)
+  }
+}
+
+extension Parser {
+  /// `$f 1 2` reads like a call of the closure in `$f`; say how to write one.
+  fileprivate func callHint(_ statement: Stmt?) -> String? {
+    guard case .pipeline(let p) = statement, p.elements.count == 1,
+      case .expression(.variable(let name, _)) = p.elements[0]
+    else { return nil }
+    return "to call the closure in $\(name), write: do $\(name) …"
   }
 }
 
