@@ -227,7 +227,7 @@ struct SyntaxErrorCase: CustomTestStringConvertible, Sendable {
       "in the head of 'if', 'while' or 'for', write a record or closure in parentheses: ({…})"
     ),
     (
-      "let x = foo + 1",
+      "let x = 1 + foo",
       "quote a string (\"foo\"), write $foo for a variable, or call a command in parentheses: (foo …)"
     ),
   ]
