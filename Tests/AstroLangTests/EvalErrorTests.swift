@@ -55,7 +55,7 @@ struct RenderedErrorCase: CustomTestStringConvertible, Sendable {
           |
         2 | $d.nme
           |   ^^^^
-          = hint: did you mean 'name'?; write '.nme?' to get null when it is missing
+          = hint: did you mean 'name'?
 
         """),
     .init(
@@ -130,6 +130,14 @@ struct RenderedErrorCase: CustomTestStringConvertible, Sendable {
   func renders(_ c: RenderedErrorCase) {
     let expected = c.rendered.replacingOccurrences(of: "  = hint: none\n", with: "")
     #expect(EvalHarness.run(c.code).text == expected)
+  }
+
+  @Test func missingFieldHints() {
+    #expect(EvalHarness.run("{name: 1}.nme").error?.hint == "did you mean 'name'?")
+    let far = EvalHarness.run("{alpha: 1, beta: 2}.zzzzz").error
+    #expect(
+      far?.hint == "its fields are: alpha, beta; write '.zzzzz?' to get null when it is missing")
+    #expect(EvalHarness.run("{}.x").error?.hint?.hasPrefix("the record is empty") == true)
   }
 
   @Test func categoriesDecideExitCodes() {

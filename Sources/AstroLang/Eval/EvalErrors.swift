@@ -137,14 +137,16 @@ enum EvalErrors {
     "integer_overflow", "the result is too large for an integer",
     hint: "integers range from \(Int.min) to \(Int.max); use a float for larger numbers")
 
+  /// "Did you mean" when a field is close; otherwise the fields there are, and the
+  /// optional access that gives null.
   static func missingField(_ name: String, in record: Record) -> ShellError {
+    let fields =
+      record.isEmpty
+      ? "the record is empty" : "its fields are: \(record.keys.joined(separator: ", "))"
     let hint =
       Suggest.hint(for: name, in: record.keys)
-      ?? (record.isEmpty
-        ? "the record is empty" : "its fields are: \(record.keys.joined(separator: ", "))")
-    return .runtime(
-      "missing_field", "the record has no field '\(name)'",
-      hint: hint + "; write '.\(name)?' to get null when it is missing")
+      ?? "\(fields); write '.\(name)?' to get null when it is missing"
+    return .runtime("missing_field", "the record has no field '\(name)'", hint: hint)
   }
 
   static func indexOutOfRange(_ index: Int, count: Int) -> ShellError {
