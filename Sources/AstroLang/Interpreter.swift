@@ -24,6 +24,9 @@ public final class Interpreter: @unchecked Sendable {
   private let evaluator: Evaluator
   private let topLevel = FunctionScope(kind: .topLevel, parent: nil)
   private let runLock = NSLock()
+  /// Guards the top-level scope: resolution changes it, the accessors read it. Separate
+  /// from `runLock` so builtins running inside `run` (such as `help`) can read it.
+  private let scopeLock = NSLock()
 
   public init(
     services: Services = Services(), environment: [String: String] = [:],
@@ -110,10 +113,10 @@ public final class Interpreter: @unchecked Sendable {
     return try LargeStack.run(size: engine.options.stackSize, body)
   }
 
-  private func withScope<T>(_ body: (FunctionScope) -> T) -> T {
-    runLock.lock()
-    defer { runLock.unlock() }
-    return body(topLevel)
+  private func withScope<T>(_ body: (FunctionScope) throws -> T) rethrows -> T {
+    scopeLock.lock()
+    defer { scopeLock.unlock() }
+    return try body(topLevel)
   }
 }
 
@@ -123,7 +126,6 @@ extension Interpreter {
   private func execute(_ source: SourceFile, showing: Bool) throws -> Value {
     let program = try Parser.parse(source)
     let statements = try resolve(program)
-    engine.globals.ensure(topLevel.slotCount)
     evaluator.adopt()
     evaluator.depth = 0
     evaluator.steps = 0
@@ -155,13 +157,17 @@ extension Interpreter {
   /// Resolves against the persistent top-level scope; on an error the scope is put back
   /// as it was, so a failed REPL line declares nothing.
   private func resolve(_ program: Program) throws -> [Statement] {
-    let saved = (topLevel.blocks, topLevel.defs, topLevel.slotCount)
-    do {
-      let resolver = Resolver(file: program.file, topLevel: topLevel, builtins: engine.builtins)
-      return try resolver.resolve(program)
-    } catch {
-      (topLevel.blocks, topLevel.defs, topLevel.slotCount) = saved
-      throw error
+    try withScope { topLevel in
+      let saved = (topLevel.blocks, topLevel.defs, topLevel.slotCount)
+      do {
+        let resolver = Resolver(file: program.file, topLevel: topLevel, builtins: engine.builtins)
+        let statements = try resolver.resolve(program)
+        engine.globals.ensure(topLevel.slotCount)
+        return statements
+      } catch {
+        (topLevel.blocks, topLevel.defs, topLevel.slotCount) = saved
+        throw error
+      }
     }
   }
 }

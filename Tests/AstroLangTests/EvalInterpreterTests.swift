@@ -17,6 +17,21 @@ import Testing
     #expect(interpreter.definedCommands["inc"]?.positional.map(\.name) == ["n"])
   }
 
+  @Test func builtinsMayReadTheScopeDuringARun() {
+    let (interpreter, _) = EvalHarness.interpreter()
+    let box = Locked<Interpreter?>(interpreter)
+    interpreter.register([
+      Builtin("defs", category: "test", abstract: "list the defs") { _, _ in
+        let names = box.current?.definedCommands.keys.sorted() ?? []
+        let variables = box.current?.variableNames ?? []
+        return .value(.list((names + variables).map { .string($0) }))
+      }
+    ])
+    let outcome = EvalHarness.run("let v = 1; def f [] { 1 }; defs", in: interpreter)
+    box.withLock { $0 = nil }
+    #expect(outcome.shown == [.list(["f", "args", "env", "v"].map { .string($0) })])
+  }
+
   @Test func aFailedLineDeclaresNothing() {
     let (interpreter, _) = EvalHarness.interpreter()
     #expect(EvalHarness.run("let y = 1; nope", in: interpreter).error?.code == "unknown_command")
