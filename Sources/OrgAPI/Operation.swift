@@ -131,13 +131,20 @@ public enum PathSegment: Sendable, Equatable {
 
 /// Percent-encoding for the two places the client builds URLs.
 public enum PercentEncoding {
-  private static let unreserved = Set(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+  /// Letters, digits and `-._~`: tested by range, as this runs for every request.
+  private static func isUnreserved(_ b: UInt8) -> Bool {
+    switch b {
+    case 48...57, 65...90, 97...122, 45, 46, 95, 126: return true
+    default: return false
+    }
+  }
 
   public static func encode(_ s: String) -> String {
+    // Ids are nearly always plain, and then go out as they are.
+    if s.utf8.allSatisfy(isUnreserved) { return s }
     var out = ""
     for b in s.utf8 {
-      if unreserved.contains(b) {
+      if isUnreserved(b) {
         out.unicodeScalars.append(Unicode.Scalar(b))
       } else {
         out += "%" + String(b, radix: 16, uppercase: true).leftPadded(to: 2)
