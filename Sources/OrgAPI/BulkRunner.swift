@@ -73,6 +73,9 @@ public final class BulkRunner: @unchecked Sendable {
   private let isCancelled: @Sendable () -> Bool
   private let onFinish: @Sendable (BulkSummary) -> Void
   private let cond = NSCondition()
+  /// Signalled once per queued item (and to release idle workers at the end), so workers
+  /// wait here rather than on `cond`, whose broadcasts are for the consumer.
+  private let workReady = DispatchSemaphore(value: 0)
   private var queue: [(index: Int, item: Value)] = []
   private var results: [Int: ItemResult] = [:]
   private var nextIndex = 0
@@ -166,6 +169,7 @@ public final class BulkRunner: @unchecked Sendable {
       throw error
     case .success(nil):
       inputDone = true
+      releaseWorkers()
     case .success(let item?):
       queue.append((nextIndex, item))
       nextIndex += 1
@@ -173,6 +177,7 @@ public final class BulkRunner: @unchecked Sendable {
         active += 1
         Thread { [self] in workLoop() }.start()
       }
+      workReady.signal()
     }
   }
 
@@ -182,11 +187,25 @@ public final class BulkRunner: @unchecked Sendable {
     halted = true
     if let first = queue.first { nextIndex = first.index }
     queue.removeAll()
+    releaseWorkers()
   }
 
+  /// Wakes every idle worker so it sees that no more items will come.
+  private func releaseWorkers() {
+    for _ in 0..<workers { workReady.signal() }
+  }
+
+  /// Runs items until the input is done. A worker idle for a second exits, so a consumer
+  /// that stops reading early leaves no threads behind; the next item starts a new one.
   private func workLoop() {
-    cond.lock()
-    while !queue.isEmpty {
+    while true {
+      let woken = workReady.wait(timeout: .now() + 1) == .success
+      cond.lock()
+      guard !queue.isEmpty else {
+        if inputDone || halted || !woken { break }
+        cond.unlock()
+        continue
+      }
       let job = queue.removeFirst()
       cond.unlock()
       let outcome: Result<Value, ShellError>
@@ -203,6 +222,7 @@ public final class BulkRunner: @unchecked Sendable {
         halt()
       }
       cond.broadcast()
+      cond.unlock()
     }
     active -= 1
     cond.broadcast()
