@@ -19,7 +19,7 @@ public enum Diagnostic {
       out += "\(gutter)\(blue)-->\(reset) \(loc.file.name):\(line):\(column)\n"
       let text = loc.file.line(line)
       out += "\(gutter) \(blue)|\(reset)\n"
-      out += "\(blue)\(line) |\(reset) \(text.replacingTabs)\n"
+      out += "\(blue)\(line) |\(reset) \(text.printable)\n"
       let endLC = loc.file.lineAndColumn(of: max(loc.span.start, loc.span.end - 1))
       let width = endLC.line == line ? max(1, endLC.column - column + 1) : 1
       let pad = String(repeating: " ", count: column - 1)
@@ -34,8 +34,16 @@ public enum Diagnostic {
 }
 
 extension String {
-  fileprivate var replacingTabs: String {
-    contains("\t") ? replacingOccurrences(of: "\t", with: " ") : self
+  /// The line as it can be shown safely: a tab becomes a space (so the caret lines up) and
+  /// other control characters become '?', so an escape sequence in a script never reaches
+  /// the terminal.
+  fileprivate var printable: String {
+    String(
+      String.UnicodeScalarView(
+        unicodeScalars.map { s in
+          if s == "\t" { return " " }
+          return s.value < 0x20 || s.value == 0x7F ? "?" : s
+        }))
   }
 }
 
@@ -57,21 +65,26 @@ public enum Suggest {
     closest(to: word, in: candidates).map { "did you mean '\($0)'?" }
   }
 
-  /// Levenshtein distance over characters.
+  /// Edit distance over characters, where swapping two neighbours counts as one edit
+  /// (optimal string alignment), so `cuont` is one step from `count`.
   public static func distance(_ a: String, _ b: String) -> Int {
     let x = Array(a)
     let y = Array(b)
     if x.isEmpty { return y.count }
     if y.isEmpty { return x.count }
+    var before = [Int](repeating: 0, count: y.count + 1)
     var prev = Array(0...y.count)
     var cur = [Int](repeating: 0, count: y.count + 1)
     for i in 1...x.count {
       cur[0] = i
       for j in 1...y.count {
-        cur[j] = Swift.min(
-          prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+        let cost = x[i - 1] == y[j - 1] ? 0 : 1
+        cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+        if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
+          cur[j] = Swift.min(cur[j], before[j - 2] + 1)
+        }
       }
-      swap(&prev, &cur)
+      (before, prev, cur) = (prev, cur, before)
     }
     return prev[y.count]
   }

@@ -36,7 +36,7 @@ public enum PipelineData: Sendable {
 /// One consumer pulls at a time; the class is marked Sendable so a stream can be handed to
 /// the thread that consumes it, never shared by two.
 public final class ValueStream: @unchecked Sendable {
-  private var pull: () throws -> Value?
+  private let pull: () throws -> Value?
   /// The item count when the producer knows it up front (for progress and `length`).
   public let knownCount: Int?
 

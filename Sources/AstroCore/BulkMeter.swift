@@ -1,0 +1,96 @@
+import Foundation
+
+/// Counts the items of the bulk runs in progress, for a progress line that a host draws
+/// from a timer; the builtins only count, they never draw.
+public final class BulkMeter: @unchecked Sendable {
+  /// One run of a bulk builtin (an `each`, or an API builtin fed by a pipeline).
+  public final class Run: @unchecked Sendable {
+    public let label: String
+    /// Seconds on the monotonic clock when the run started.
+    public let started: Double
+    private let counts: Locked<(done: Int, failed: Int, total: Int?)>
+    fileprivate weak var meter: BulkMeter?
+
+    fileprivate init(label: String, total: Int?) {
+      self.label = label
+      started = BulkMeter.now()
+      counts = Locked((0, 0, total))
+    }
+
+    /// One more item finished; `failed` when it ended in an error.
+    public func tick(failed: Bool = false) {
+      counts.withLock { c in
+        c.done += 1
+        if failed { c.failed += 1 }
+      }
+    }
+
+    /// The number of items, once known (a stream's length is known at its end).
+    public func setTotal(_ total: Int) { counts.withLock { $0.total = total } }
+
+    /// The run is over (finished, stopped or abandoned); its line goes away.
+    public func end() { meter?.remove(self) }
+
+    public var snapshot: Snapshot {
+      let c = counts.current
+      return Snapshot(
+        label: label, done: c.done, failed: c.failed, total: c.total,
+        elapsed: BulkMeter.now() - started)
+    }
+  }
+
+  /// What a run has done so far.
+  public struct Snapshot: Sendable, Equatable {
+    public var label: String
+    public var done: Int
+    public var failed: Int
+    public var total: Int?
+    public var elapsed: Double
+
+    public init(label: String, done: Int, failed: Int, total: Int?, elapsed: Double) {
+      self.label = label
+      self.done = done
+      self.failed = failed
+      self.total = total
+      self.elapsed = elapsed
+    }
+  }
+
+  private let runs = Locked<[Run]>([])
+  /// The outermost run seen since the last `takeOutermost`, kept after it ends so an
+  /// interruption can say how far the whole job got.
+  private let outermost = Locked<Run?>(nil)
+
+  public init() {}
+
+  /// Starts counting a run; call `end` on it when it is over.
+  public func start(_ label: String, total: Int?) -> Run {
+    let run = Run(label: label, total: total)
+    run.meter = self
+    runs.withLock { list in
+      if list.isEmpty { outermost.withLock { $0 = run } }
+      list.append(run)
+    }
+    return run
+  }
+
+  fileprivate func remove(_ run: Run) {
+    runs.withLock { $0.removeAll { $0 === run } }
+  }
+
+  /// The runs in progress, outermost first.
+  public var active: [Snapshot] { runs.current.map(\.snapshot) }
+
+  /// The outermost run of the job so far (still running or not), then forgets it.
+  public func takeOutermost() -> Snapshot? {
+    outermost.withLock { run in
+      defer { run = nil }
+      return run?.snapshot
+    }
+  }
+
+  /// Seconds on a monotonic clock.
+  public static func now() -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+  }
+}
