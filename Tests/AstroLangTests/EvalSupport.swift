@@ -79,7 +79,7 @@ enum EvalTestBuiltins {
     signature: Signature(
       rest: Parameter("values", .any, ""), flags: [Flag("stderr", short: "e", nil, "")])
   ) { args, ctx in
-    let text = args.positional.map(\.interpolationText).joined(separator: " ") + "\n"
+    let text = args.positional.map(\.plainText).joined(separator: " ") + "\n"
     if args.has("stderr") { ctx.writeError(text) } else { ctx.write(text) }
     return .value(.null)
   }

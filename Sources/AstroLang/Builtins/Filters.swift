@@ -61,7 +61,7 @@ enum FilterBuiltins {
         result: "[true,false]"),
     ]
   ) { call in
-    let body = try call.itemClosure(0, "closure")
+    let body = try EachBody(call)
     let workers = try call.flagInt("parallel") ?? 1
     guard (1...ParallelEach.maxWorkers).contains(workers) else {
       throw call.invalid("--parallel must be 1 to \(ParallelEach.maxWorkers)")

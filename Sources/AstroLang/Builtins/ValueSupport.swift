@@ -1,25 +1,6 @@
 import AstroCore
 import Foundation
 
-extension Value {
-  /// The text a value shows as in `print`, `join` and `into_string`: strings as they are,
-  /// null as nothing, numbers and dates in their usual form, lists and records as JSON.
-  var plainText: String {
-    switch self {
-    case .null: return ""
-    case .string(let s): return s
-    case .bool(let b): return b ? "true" : "false"
-    case .int(let i): return String(i)
-    case .float(let d):
-      if d.isNaN { return "nan" }
-      if d.isInfinite { return d < 0 ? "-inf" : "inf" }
-      return JSON.formatDouble(d)
-    case .date(let d): return ISODate.format(d)
-    default: return JSON.serialize(self)
-    }
-  }
-}
-
 /// One step of a cell path such as `managedDomains.0.name`.
 enum PathMember: Equatable {
   case field(String)

@@ -84,7 +84,7 @@ enum CoreBuiltins {
         .runtime, code: record["code"]?.stringValue ?? "user_error", message,
         hint: record["hint"]?.stringValue, details: details)
     default:
-      return .runtime("user_error", value.interpolationText)
+      return .runtime("user_error", value.plainText)
     }
   }
 }

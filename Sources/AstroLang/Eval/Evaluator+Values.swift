@@ -63,7 +63,7 @@ extension Evaluator {
       }
     case .interpolation(let parts):
       var text = ""
-      for part in parts { text += try value(part, frame).interpolationText }
+      for part in parts { text += try value(part, frame).plainText }
       return .string(text)
     case .list(let items):
       var out: [Value] = []
@@ -91,29 +91,6 @@ extension Evaluator {
       return .closure(Closure(proto: proto, captured: captured))
     default:
       return try data(code, frame, .empty).collect()
-    }
-  }
-}
-
-extension Value {
-  /// How a value reads inside an interpolated string; the same text `print` writes:
-  /// strings as they are, null as nothing, lists and records as compact JSON.
-  var interpolationText: String {
-    switch self {
-    case .null: return ""
-    case .string(let s): return s
-    case .bool(let b): return b ? "true" : "false"
-    case .int(let i): return String(i)
-    case .float(let d):
-      if d.isNaN { return "nan" }
-      if d.isInfinite { return d < 0 ? "-inf" : "inf" }
-      return JSON.formatDouble(d)
-    case .date(let d): return ISODate.format(d)
-    case .range(let r):
-      let op = r.inclusive ? ".." : "..<"
-      return "\(r.start)\(op)\(r.end)"
-    case .closure: return "<closure>"
-    default: return JSON.serialize(self)
     }
   }
 }
