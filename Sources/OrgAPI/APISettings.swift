@@ -15,6 +15,8 @@ public struct APISettings: Sendable {
   public var retryUnsafe: Bool
   /// The overall deadline of one request, in seconds.
   public var deadline: Double
+  /// Which HTTP client to use, from `ASTROSH_HTTP_CLIENT`.
+  public var httpClient: HTTPClientChoice = .automatic
 
   public init(
     apiURL: String = HTTPTransport.defaultBaseURL, token: String? = nil,
@@ -42,20 +44,22 @@ public struct APISettings: Sendable {
       guard let v = environment[name]?.trimmingSpaces, !v.isEmpty else { return nil }
       return v
     }
-    return APISettings(
+    var settings = APISettings(
       apiURL: apiURL ?? env("ASTRO_API_URL") ?? HTTPTransport.defaultBaseURL,
       token: env("ASTRO_API_TOKEN"), organization: organization ?? env("ASTRO_ORGANIZATION_ID"),
       trace: trace, dryRun: dryRun,
       rateLimits: try rateLimits.map(RateLimits.parse) ?? .documented, retryUnsafe: retryUnsafe)
+    settings.httpClient = try HTTPClientChoice.parse(env("ASTROSH_HTTP_CLIENT"))
+    return settings
   }
 }
 
 extension APIClient {
-  /// The client for a real server: URLSession to `settings.apiURL`.
-  /// Throws a usage error when the URL is not an http(s) URL.
+  /// The client for a real server at `settings.apiURL`: URLSession for https, the built-in
+  /// client for plain http. Throws a usage error when the URL is not an http(s) URL.
   public static func live(_ settings: APISettings) throws -> APIClient {
-    let transport = try HTTPTransport(
-      configuration: .init(baseURL: settings.apiURL, deadline: settings.deadline))
+    let transport = try HTTPTransport.make(
+      .init(baseURL: settings.apiURL, deadline: settings.deadline), client: settings.httpClient)
     return APIClient(configuration(settings, transport: transport, token: settings.token))
   }
 

@@ -1,0 +1,283 @@
+import AstroCore
+
+/// A lean HTTP/1.1 client for plain `http://` base URLs: the emulator, loopback and
+/// internal proxies. `https://` stays with `HTTPTransport` (URLSession), which verifies
+/// certificates; this client speaks no TLS at all.
+///
+/// It exists for speed: URLSession on Linux runs every transfer of a session through one
+/// dispatch queue and a timer per request, which caps a bulk run at about a thousand
+/// requests a second whatever the concurrency. Here each calling thread does its own
+/// exchange on a pooled keep-alive connection, in a few system calls.
+///
+/// It behaves as `HTTPTransport` does: an overall deadline and an idle timeout per request,
+/// Ctrl-C noticed within 50 ms, redirects followed with `Authorization` dropped when they
+/// leave the origin, and errors that name the host and the cause.
+public final class PlainHTTPTransport: Transport, @unchecked Sendable {
+  public let configuration: HTTPTransport.Configuration
+  let endpoint: HTTPEndpoint
+  let bounds: HTTPLimits
+  let pool: HTTPConnectionPool
+  /// Redirects followed for one request before giving up.
+  static let maxRedirects = 10
+
+  /// Fails with a usage error unless the base URL is an absolute `http://` URL.
+  public convenience init(configuration: HTTPTransport.Configuration) throws {
+    try self.init(configuration: configuration, bounds: HTTPLimits())
+  }
+
+  init(configuration: HTTPTransport.Configuration, bounds: HTTPLimits) throws {
+    guard let endpoint = HTTPEndpoint(configuration.baseURL), endpoint.scheme == "http" else {
+      throw ShellError.usage(
+        "invalid_api_url", "'\(configuration.baseURL)' is not an http:// URL",
+        hint: "the built-in client speaks plain HTTP; https:// URLs use URLSession")
+    }
+    self.configuration = configuration
+    self.endpoint = endpoint
+    self.bounds = bounds
+    pool = HTTPConnectionPool(maxIdlePerOrigin: configuration.maxConnectionsPerHost)
+  }
+
+  public var targetDescription: String { endpoint.description }
+
+  public func send(_ request: APIRequest, isCancelled: @escaping @Sendable () -> Bool) throws
+    -> APIResponse
+  {
+    let limits = WaitLimits(
+      deadline: monotonicNow() + configuration.deadline, idle: configuration.idleTimeout,
+      isCancelled: isCancelled)
+    let exchange = try perform(request, limits: limits)
+    let body: [UInt8]
+    do {
+      body = try exchange.body.readAll(limits: limits)
+    } catch {
+      throw failure(error, exchange.endpoint)
+    }
+    finish(exchange)
+    return APIResponse(status: exchange.head.status, headers: exchange.head.headers, body: body)
+  }
+
+  /// Returns once the headers are in; the deadline covers only that part, and the body
+  /// is then bounded by the idle timeout, because an export may rightly take long.
+  public func open(_ request: APIRequest, isCancelled: @escaping @Sendable () -> Bool) throws
+    -> StreamedResponse
+  {
+    let limits = WaitLimits(
+      deadline: monotonicNow() + configuration.deadline, idle: configuration.idleTimeout,
+      isCancelled: isCancelled)
+    let exchange = try perform(request, limits: limits)
+    let stream = BodyStream(
+      exchange, transport: self,
+      limits: WaitLimits(
+        deadline: .infinity, idle: configuration.idleTimeout, isCancelled: isCancelled))
+    return StreamedResponse(
+      status: exchange.head.status, headers: exchange.head.headers,
+      onClose: { stream.abandon() }, pull: { try stream.next() })
+  }
+
+  // MARK: Exchanges
+
+  /// One response whose head has been read, with its body still on the connection.
+  struct Exchange {
+    var endpoint: HTTPEndpoint
+    var head: ResponseHead
+    var body: HTTPBodyReader
+  }
+
+  /// One request as it goes out on one hop of a redirect chain.
+  struct Hop {
+    var endpoint: HTTPEndpoint
+    var method: String
+    /// The request target: path and query.
+    var target: String
+    var headers: [(name: String, value: String)]
+    var body: [UInt8]?
+  }
+
+  /// Sends the request and follows redirects until a final answer's head is in.
+  func perform(_ request: APIRequest, limits: WaitLimits) throws -> Exchange {
+    var hop = Hop(
+      endpoint: endpoint, method: request.method.rawValue,
+      target: endpoint.basePath + request.target, headers: request.headers, body: request.body)
+    var redirects = 0
+    while true {
+      let exchange = try exchange(hop, limits: limits)
+      guard let next = try redirect(from: hop, exchange) else { return exchange }
+      redirects += 1
+      guard redirects <= PlainHTTPTransport.maxRedirects else {
+        throw TransportError(
+          .other, host: hop.endpoint.description,
+          detail: "more than \(PlainHTTPTransport.maxRedirects) redirects")
+      }
+      discard(exchange, limits: limits)
+      hop = next
+    }
+  }
+
+  /// Writes one request and reads its answer's head. A keep-alive connection that turns
+  /// out to be closed before any byte of the answer arrived is retried once on a fresh
+  /// connection: the server dropped it while idle and never saw this request.
+  private func exchange(_ hop: Hop, limits: WaitLimits) throws -> Exchange {
+    let bytes = try HTTPRequestWriter.bytes(hop)
+    // After Ctrl-C nothing more goes out, not even the next hop of a redirect.
+    if limits.isCancelled() {
+      throw TransportError(.cancelled, host: hop.endpoint.description, detail: "cancelled")
+    }
+    var fresh = false
+    while true {
+      let (connection, reused) = try connection(to: hop.endpoint, fresh: fresh, limits: limits)
+      do {
+        try connection.write(bytes, limits: limits)
+        let head = try ResponseHeadReader.read(connection, limits: limits, bounds: bounds)
+        let framing = try BodyFraming(head: head, method: hop.method)
+        let body = HTTPBodyReader(connection: connection, framing: framing, bounds: bounds)
+        return Exchange(endpoint: hop.endpoint, head: head, body: body)
+      } catch let error as SocketFailure
+        where error.kind == .closed && reused && connection.received == 0
+      {
+        fresh = true
+      } catch {
+        throw failure(error, hop.endpoint)
+      }
+    }
+  }
+
+  /// A pooled connection (reused) or, when there is none or `fresh` is asked for, a new one.
+  private func connection(to endpoint: HTTPEndpoint, fresh: Bool, limits: WaitLimits) throws
+    -> (HTTPConnection, reused: Bool)
+  {
+    if !fresh, let pooled = pool.checkOut(endpoint.poolKey) {
+      pooled.resetReceived()
+      return (pooled, true)
+    }
+    do {
+      return (
+        try HTTPConnection.open(host: endpoint.host, port: endpoint.port, limits: limits), false
+      )
+    } catch {
+      throw failure(error, endpoint)
+    }
+  }
+
+  /// Hands the connection back when its response was read to the end and may be followed
+  /// by another; otherwise it is closed when the exchange is let go.
+  func finish(_ exchange: Exchange) {
+    guard exchange.head.keepAlive, exchange.body.isComplete,
+      exchange.body.framing != .untilClose
+    else { return }
+    pool.checkIn(exchange.body.connection, exchange.endpoint.poolKey)
+  }
+
+  /// Reads a redirect's small body so the connection can be reused; a large or slow one
+  /// is not worth it and the connection is closed instead.
+  private func discard(_ exchange: Exchange, limits: WaitLimits) {
+    var left = 64 << 10
+    while left > 0, let piece = try? exchange.body.next(max: left, limits: limits) {
+      left -= piece.count
+    }
+    finish(exchange)
+  }
+
+  // MARK: Redirects
+
+  /// The next hop when the answer is a redirect with a usable `Location`, else nil.
+  private func redirect(from hop: Hop, _ exchange: Exchange) throws -> Hop? {
+    let status = exchange.head.status
+    guard [301, 302, 303, 307, 308].contains(status),
+      let location = exchange.head.header("location")
+    else { return nil }
+    guard let target = RedirectTarget(location: location, from: hop.endpoint, target: hop.target)
+    else {
+      throw TransportError(
+        .other, host: hop.endpoint.description, detail: "unusable redirect to '\(location)'")
+    }
+    guard target.endpoint.scheme == "http" else {
+      throw TransportError(
+        .other, host: hop.endpoint.description,
+        detail: "redirected to \(target.endpoint.scheme)://\(target.endpoint.hostHeader), which "
+          + "the plain HTTP client does not follow; use that address as the API URL")
+    }
+    var next = hop
+    next.endpoint = target.endpoint
+    next.target = target.target
+    // 303 always, and 301/302 after a POST (as browsers and curl do), continue as a GET.
+    if status == 303 && hop.method != "HEAD"
+      || (status == 301 || status == 302)
+        && hop.method == "POST"
+    {
+      next.method = "GET"
+      next.body = nil
+      next.headers.removeAll { $0.name.lowercased() == "content-type" }
+    }
+    if !target.endpoint.sameOrigin(hop.endpoint) {
+      next.headers.removeAll { $0.name.lowercased() == "authorization" }
+    }
+    return next
+  }
+
+  // MARK: Errors
+
+  /// A transport error naming the host and the cause.
+  func failure(_ error: Error, _ endpoint: HTTPEndpoint) -> TransportError {
+    let host = endpoint.description
+    switch error {
+    case let error as TransportError:
+      return error
+    case let error as MalformedResponse:
+      return TransportError(
+        .other, host: host, detail: "the answer is not valid HTTP: \(error.why)")
+    case let error as SocketFailure:
+      switch error.kind {
+      case .connect: return TransportError(.connectionFailed, host: host, detail: error.detail)
+      case .closed, .other: return TransportError(.connectionLost, host: host, detail: error.detail)
+      case .cancelled: return TransportError(.cancelled, host: host, detail: "cancelled")
+      case .deadline:
+        return TransportError(
+          .timedOut, host: host,
+          detail: "no complete answer within \(RetryPolicy.seconds(configuration.deadline))")
+      case .idle:
+        return TransportError(
+          .timedOut, host: host,
+          detail: "nothing received for \(RetryPolicy.seconds(configuration.idleTimeout))")
+      }
+    default:
+      return TransportError(.other, host: host, detail: "\(error)")
+    }
+  }
+}
+
+/// The body of an opened response, pulled piece by piece by the consumer's thread.
+final class BodyStream: @unchecked Sendable {
+  private var exchange: PlainHTTPTransport.Exchange?
+  private let transport: PlainHTTPTransport
+  private let limits: WaitLimits
+  static let pieceSize = 64 << 10
+
+  init(_ exchange: PlainHTTPTransport.Exchange, transport: PlainHTTPTransport, limits: WaitLimits) {
+    self.exchange = exchange
+    self.transport = transport
+    self.limits = limits
+  }
+
+  /// The next piece, nil at the end (the connection then goes back to the pool).
+  func next() throws -> [UInt8]? {
+    guard let current = exchange else { return nil }
+    do {
+      if let piece = try current.body.next(max: BodyStream.pieceSize, limits: limits) {
+        return piece
+      }
+    } catch let error as SocketFailure where error.kind == .cancelled {
+      exchange = nil
+      throw ShellError.interrupted
+    } catch {
+      exchange = nil
+      throw transport.failure(error, current.endpoint)
+    }
+    exchange = nil
+    transport.finish(current)
+    return nil
+  }
+
+  /// The consumer stopped early: the rest of the body is not read, so the connection
+  /// is closed rather than reused.
+  func abandon() { exchange = nil }
+}
