@@ -15,7 +15,7 @@ enum ParallelEach {
   /// second) and would only cost memory.
   static let maxWorkers = 64
 
-  static func stream(_ call: Invocation, _ body: ItemClosure, workers: Int, keepGoing: Bool)
+  static func stream(_ call: Invocation, _ body: EachBody, workers: Int, keepGoing: Bool)
     -> ValueStream
   {
     let run = ParallelRun(
