@@ -100,7 +100,8 @@ public enum APIBuiltins {
     _ ctx: any CallContext, _ one: @escaping @Sendable (Value?) throws -> PipelineData
   ) throws -> PipelineData {
     if op.response.isStreamed { return .stream(concatenated(items, one)) }
-    let keepGoing = flags.extra["keepgoing"]?.isTruthy ?? false
+    let explicit = flags.extra["keepgoing"]?.isTruthy ?? false
+    let policy = BulkSettings.policy(explicitKeepGoing: explicit, ctx)
     var workers = client.configuration.bulkConcurrency
     if let p = flags.extra["parallel"] {
       guard let n = p.intValue ?? p.stringValue.flatMap({ Int($0) }), n >= 1 else {
@@ -109,15 +110,34 @@ public enum APIBuiltins {
       }
       workers = n
     }
+    let settings = BulkSettings.of(ctx)
     let runner = BulkRunner(
-      input: items, workers: workers, keepGoing: keepGoing,
+      input: items, workers: workers, policy: policy,
+      progress: settings?.meter?.start(op.name, total: items.knownCount),
       isCancelled: { [ctx] in ctx.isCancelled },
       onFinish: { summary in
         client.recordBulk(summary)
-        if keepGoing, !summary.failures.isEmpty { ctx.writeError("\(op.name): " + summary.text) }
+        guard policy.keepsGoing else { return }
+        report(summary, of: op, to: settings?.ledger, ctx)
       }
     ) { item in try one(item).collect() }
     return .stream(runner.stream)
+  }
+
+  /// Hands a keep-going run's outcome to the ledger for the summary at the end of the
+  /// script, or prints it now when nothing collects summaries (the interactive shell).
+  private static func report(
+    _ summary: BulkSummary, of op: Operation, to ledger: BulkLedger?, _ ctx: any CallContext
+  ) {
+    guard let ledger, ledger.defersSummary else {
+      if !summary.failures.isEmpty { ctx.writeError("\(op.name): " + summary.text) }
+      return
+    }
+    ledger.succeeded(op.name, count: summary.succeeded)
+    for f in summary.failures {
+      guard case .failure(let error) = f.outcome, error.category != .interrupted else { continue }
+      ledger.failed(op.name, index: f.index, item: f.item, error: error)
+    }
   }
 
   /// One download after another, their records joined into one stream.

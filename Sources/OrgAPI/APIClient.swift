@@ -22,11 +22,15 @@ public final class APIClient: @unchecked Sendable {
     /// How many requests a builtin fed by a pipeline keeps in flight.
     public var bulkConcurrency: Int
     public var clock: APIClock
+    /// After Ctrl-C, how long a change already sent may take to be answered before it is
+    /// cancelled: its outcome is then known (and journaled) instead of left in doubt.
+    public var interruptGrace: Double
 
     public init(
       transport: any Transport, token: String? = nil, rateLimits: RateLimits = .documented,
       retry: RetryPolicy = RetryPolicy(), dryRun: Bool = false, trace: Bool = false,
-      defaultOrganization: String? = nil, bulkConcurrency: Int = 8, clock: APIClock = .system
+      defaultOrganization: String? = nil, bulkConcurrency: Int = 8, clock: APIClock = .system,
+      interruptGrace: Double = 5
     ) {
       self.transport = transport
       self.token = token
@@ -37,6 +41,7 @@ public final class APIClient: @unchecked Sendable {
       self.defaultOrganization = defaultOrganization
       self.bulkConcurrency = max(1, bulkConcurrency)
       self.clock = clock
+      self.interruptGrace = interruptGrace
     }
   }
 
@@ -46,6 +51,9 @@ public final class APIClient: @unchecked Sendable {
   private let organization: Locked<String?>
   private let serial = Locked(0)
   private let bulkFailures = Locked(0)
+  private let journalBox = Locked<Journal?>(nil)
+  /// When Ctrl-C was first noticed by a change in flight, for its grace period.
+  private let interruptSeen = Locked<Double?>(nil)
 
   public init(_ configuration: Configuration) {
     self.configuration = configuration
@@ -68,13 +76,27 @@ public final class APIClient: @unchecked Sendable {
     bulkFailures.withLock { $0 += summary.failures.count }
   }
 
+  /// The journal every change is recorded in (`--journal`); nil records nothing.
+  public var journal: Journal? {
+    get { journalBox.current }
+    set { journalBox.withLock { $0 = newValue } }
+  }
+
   /// Sends one call (with rate limiting, retries and tracing) and decodes its answer.
-  /// In a dry run a mutating call is only described.
+  /// In a dry run a mutating call is only described, and the journal is not touched.
+  /// With a journal, a change it records as done is not sent again (see `Journal`).
   public func perform(_ call: APICall, io: CallIO) throws -> PipelineData {
-    let request = call.request(token: configuration.token)
     if configuration.dryRun, call.operation.isMutating {
-      return .value(dryRunRecord(call, request, io: io))
+      return .value(dryRunRecord(call, call.request(token: configuration.token), io: io))
     }
+    if let journal, call.operation.changesState {
+      return try journaled(call, journal, io: io)
+    }
+    return try send(call, io: io)
+  }
+
+  func send(_ call: APICall, io: CallIO) throws -> PipelineData {
+    let request = call.request(token: configuration.token)
     if call.operation.requiresAuth, configuration.token == nil {
       throw ShellError(
         .usage, code: "missing_token", "\(call.operation.name) needs an API token",
@@ -93,7 +115,8 @@ public final class APIClient: @unchecked Sendable {
       try limiter.acquire(call.operation.method, isCancelled: io.isCancelled)
       traceRequest(id, request, attempt: attempt, io: io)
       let started = configuration.clock.now()
-      let outcome = exchange(request, streaming: streaming, io: io)
+      let outcome = exchange(
+        request, streaming: streaming, isCancelled: inFlightCancelled(call, io))
       let elapsed = configuration.clock.now() - started
       switch outcome {
       case .success(let answer) where (200..<300).contains(answer.status):
@@ -130,21 +153,39 @@ public final class APIClient: @unchecked Sendable {
     }
   }
 
-  private func exchange(_ request: APIRequest, streaming: Bool, io: CallIO) -> Result<
-    Answer, TransportError
-  > {
+  private func exchange(
+    _ request: APIRequest, streaming: Bool, isCancelled: @escaping @Sendable () -> Bool
+  ) -> Result<Answer, TransportError> {
     do {
       let transport = configuration.transport
       if streaming {
-        return .success(.streamed(try transport.open(request, isCancelled: io.isCancelled)))
+        return .success(.streamed(try transport.open(request, isCancelled: isCancelled)))
       }
-      return .success(.whole(try transport.send(request, isCancelled: io.isCancelled)))
+      return .success(.whole(try transport.send(request, isCancelled: isCancelled)))
     } catch let error as TransportError {
       return .failure(error)
     } catch {
       return .failure(
         TransportError(
           .other, host: configuration.transport.targetDescription, detail: "\(error)"))
+    }
+  }
+
+  /// What the transport polls while a request is in flight. A read is abandoned at
+  /// once on Ctrl-C; a change gets `interruptGrace` seconds to be answered first.
+  private func inFlightCancelled(_ call: APICall, _ io: CallIO) -> @Sendable () -> Bool {
+    guard call.operation.isMutating, configuration.interruptGrace > 0 else { return io.isCancelled }
+    return { [self] in
+      guard io.isCancelled() else {
+        interruptSeen.withLock { $0 = nil }
+        return false
+      }
+      let now = configuration.clock.now()
+      let first = interruptSeen.withLock { seen -> Double in
+        if seen == nil { seen = now }
+        return seen!
+      }
+      return now - first >= configuration.interruptGrace
     }
   }
 

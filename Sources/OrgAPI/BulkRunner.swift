@@ -42,14 +42,8 @@ public struct BulkSummary: Sendable {
   }
 
   static func label(_ item: Value) -> String {
-    guard case .record(let r) = item else {
-      if case .string(let s) = item { return " (\(s))" }
-      return ""
-    }
-    for key in ["id", "name", "auth0ConnectionName", "shortName"] {
-      if let s = r[key]?.stringValue { return " (\(s))" }
-    }
-    return ""
+    let text = BulkLedger.label(item)
+    return text.isEmpty ? "" : " (\(text))"
   }
 }
 
@@ -59,17 +53,21 @@ public struct BulkSummary: Sendable {
 /// The input is pulled only by the consumer's thread (upstream stages may run language
 /// closures, which stay on the thread that called them); workers only run `work`.
 /// At most `window` items are in flight or waiting to be yielded, so memory stays flat.
-/// By default the first failure, in input order, is thrown once reached and no new item
-/// is started after a failure is seen; with `keepGoing` every item runs and each yields
-/// an `ItemResult`.
+/// By default (`.stop`) the first failure, in input order, is thrown once reached and no
+/// new item is started after a failure is seen. With `.record` every item runs and each
+/// yields an `ItemResult` record; with `.skip` every item runs, failed ones are left out
+/// of the results, and all are in the summary.
 public final class BulkRunner: @unchecked Sendable {
   public typealias Work = @Sendable (Value) throws -> Value
 
   private let input: ValueStream
   private let workers: Int
   private let window: Int
-  private let keepGoing: Bool
+  private let policy: FailurePolicy
+  private var keepGoing: Bool { policy.keepsGoing }
   private let work: Work
+  /// Counts finished items for the progress line.
+  private let progress: BulkMeter.Run?
   private let isCancelled: @Sendable () -> Bool
   private let onFinish: @Sendable (BulkSummary) -> Void
   private let cond = NSCondition()
@@ -90,7 +88,7 @@ public final class BulkRunner: @unchecked Sendable {
   private var interrupted = false
 
   public init(
-    input: ValueStream, workers: Int, keepGoing: Bool,
+    input: ValueStream, workers: Int, policy: FailurePolicy, progress: BulkMeter.Run? = nil,
     isCancelled: @escaping @Sendable () -> Bool = { false },
     onFinish: @escaping @Sendable (BulkSummary) -> Void = { _ in }, work: @escaping Work
   ) {
@@ -98,10 +96,25 @@ public final class BulkRunner: @unchecked Sendable {
     self.input = input
     self.workers = max(1, workers)
     window = max(1, workers) * 2
-    self.keepGoing = keepGoing
+    self.policy = policy
+    self.progress = progress
     self.onFinish = onFinish
     self.work = work
   }
+
+  /// A runner that stops at the first failure, or records every item's outcome.
+  public convenience init(
+    input: ValueStream, workers: Int, keepGoing: Bool,
+    isCancelled: @escaping @Sendable () -> Bool = { false },
+    onFinish: @escaping @Sendable (BulkSummary) -> Void = { _ in }, work: @escaping Work
+  ) {
+    self.init(
+      input: input, workers: workers, policy: keepGoing ? .record : .stop,
+      isCancelled: isCancelled, onFinish: onFinish, work: work)
+  }
+
+  /// Ends the progress line even when the consumer drops the stream early.
+  deinit { progress?.end() }
 
   /// The results as a stream: values (or `ItemResult` records with `keepGoing`).
   public var stream: ValueStream {
@@ -116,7 +129,8 @@ public final class BulkRunner: @unchecked Sendable {
     while true {
       if let r = results.removeValue(forKey: nextEmit) {
         nextEmit += 1
-        return try yield(r)
+        if let value = try yield(r) { return value }
+        continue
       }
       if (inputDone || halted) && nextEmit == nextIndex && queue.isEmpty && active == 0 {
         finish()
@@ -144,15 +158,16 @@ public final class BulkRunner: @unchecked Sendable {
     }
   }
 
-  private func yield(_ r: ItemResult) throws -> Value {
+  /// The value to hand out for a result; nil when a skipped failure leaves nothing.
+  private func yield(_ r: ItemResult) throws -> Value? {
     switch r.outcome {
     case .success(let v):
       summary.succeeded += 1
-      return keepGoing ? r.record : v
+      return policy == .record ? r.record : v
     case .failure(let e):
       summary.failures.append(r)
       // An interruption ends the run even with keepGoing: it is not the item's failure.
-      if keepGoing, e.category != .interrupted { return r.record }
+      if keepGoing, e.category != .interrupted { return policy == .record ? r.record : nil }
       thrown = true
       halt()
       finish()
@@ -170,6 +185,7 @@ public final class BulkRunner: @unchecked Sendable {
     case .success(nil):
       inputDone = true
       releaseWorkers()
+      progress?.setTotal(nextIndex)
     case .success(let item?):
       queue.append((nextIndex, item))
       nextIndex += 1
@@ -216,6 +232,11 @@ public final class BulkRunner: @unchecked Sendable {
       } catch {
         outcome = .failure(ShellError.runtime("failed", "\(error)"))
       }
+      if case .failure(let e) = outcome {
+        if e.category != .interrupted { progress?.tick(failed: true) }
+      } else {
+        progress?.tick()
+      }
       cond.lock()
       results[job.index] = ItemResult(index: job.index, item: job.item, outcome: outcome)
       if case .failure(let e) = outcome, !keepGoing || e.category == .interrupted {
@@ -232,6 +253,7 @@ public final class BulkRunner: @unchecked Sendable {
   private func finish() {
     guard !finished else { return }
     finished = true
+    progress?.end()
     let s = summary
     onFinish(s)
   }
