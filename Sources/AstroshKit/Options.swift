@@ -24,6 +24,7 @@ public struct Options: Sendable {
   public var trace = false
   public var dryRun = false
   public var keepGoing = false
+  public var progress = false
   public var journal: String?
   public var rateLimits: String?
   public var retryUnsafe = false
@@ -51,6 +52,7 @@ public struct Options: Sendable {
     ("trace", "print every request and response line with timings to stderr"),
     ("dry-run", "send no changing request; print what would be sent"),
     ("keep-going", "in bulk work, carry on after a failed item and report them all"),
+    ("progress", "show bulk progress on stderr even when it is not a terminal"),
     ("retry-unsafe", "also retry a create after a server error or timeout (may duplicate)"),
     ("show-secrets", "show secret values in tables instead of masking them"),
     ("color", "force coloured output"),
@@ -138,6 +140,7 @@ public struct Options: Sendable {
     case "trace": trace = true
     case "dry-run": dryRun = true
     case "keep-going": keepGoing = true
+    case "progress": progress = true
     case "retry-unsafe": retryUnsafe = true
     case "show-secrets": showSecrets = true
     case "color": color = true

@@ -28,22 +28,27 @@ enum ScriptRunner {
     }
   }
 
-  /// Runs the script and returns the exit code.
+  /// Runs the script and returns the exit code. Ctrl-C or SIGTERM stops it from
+  /// launching new calls (changes in flight get a short grace to be answered and
+  /// journaled); the run then says how far it got and exits with 130.
   static func run(_ session: Session, mode: Options.Mode) -> Int32 {
     let signals = InterruptWatcher { session.interpreter.cancel() }
     defer { signals.stop() }
+    session.bulk.scriptStarts()
+    let interrupted = ShellError.Category.interrupted.exitCode
     do {
       let source = try source(for: mode)
       try session.interpreter.run(source)
-      return signals.interrupted ? ShellError.Category.interrupted.exitCode : 0
+      return session.bulk.scriptEnds(code: signals.interrupted ? interrupted : 0, error: nil)
     } catch let exit as ScriptExit {
-      return exit.code
+      return session.bulk.scriptEnds(code: exit.code, error: nil)
+    } catch let error as ShellError where error.category == .interrupted {
+      return session.bulk.scriptEnds(code: interrupted, error: nil)
     } catch let error as ShellError {
-      session.sink.writeError(session.render(error))
-      return error.category.exitCode
+      return session.bulk.scriptEnds(code: error.category.exitCode, error: session.render(error))
     } catch {
-      session.sink.writeError("error: \(error)\n")
-      return ShellError.Category.runtime.exitCode
+      return session.bulk.scriptEnds(
+        code: ShellError.Category.runtime.exitCode, error: "error: \(error)\n")
     }
   }
 }

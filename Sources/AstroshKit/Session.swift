@@ -13,8 +13,11 @@ final class Session: @unchecked Sendable {
   let client: APIClient
   let interpreter: Interpreter
   let services = Services()
-  /// Standard output and error, shared with the interpreter so writes stay in order.
-  let sink = StandardOutputSink()
+  /// Standard output and error, shared with the interpreter so writes stay in order and
+  /// never land on the progress line.
+  let sink = ProgressAwareSink()
+  /// Script-wide keep-going, the journal and progress.
+  let bulk: BulkSetup
   /// Where the API calls go, for the prompt: "sandbox" or a host name.
   let target: String
   let stdoutIsTerminal: Bool
@@ -37,6 +40,9 @@ final class Session: @unchecked Sendable {
       target = client.configuration.transport.targetDescription
     }
     services.register(client)
+    bulk = try BulkSetup(
+      options: options, environment: environment, client: client, services: services,
+      status: sink.status, stderrIsTerminal: stderrIsTerminal)
     services.register(
       GzipCodec(decompress: { try Gzip.decompress($0) }, compress: { Gzip.compress($0) }))
     interpreter = Interpreter(

@@ -1,0 +1,92 @@
+import AstroCore
+import Foundation
+import Interactive
+import OrgAPI
+
+/// The bulk-work side of a session, built from the options: the script-wide
+/// `--keep-going` that every bulk builtin reads, the journal the API client records
+/// changes in, and the progress line. The script runner reports through it when a run
+/// ends: the keep-going summary, the interruption, the journal.
+final class BulkSetup: @unchecked Sendable {
+  let settings: BulkSettings
+  let journal: Journal?
+  private let meter: BulkMeter
+  private let progress: ProgressLine?
+  private let status: StatusLine
+
+  init(
+    options: Options, environment: [String: String], client: APIClient, services: Services,
+    status: StatusLine, stderrIsTerminal: Bool
+  ) throws {
+    meter = BulkMeter()
+    settings = BulkSettings(keepGoing: options.keepGoing, meter: meter)
+    services.register(settings)
+    self.status = status
+    journal = try BulkSetup.journal(options, status: status)
+    client.journal = journal
+    if stderrIsTerminal || options.progress {
+      progress = ProgressLine(
+        meter: meter, screen: status, inPlace: stderrIsTerminal,
+        width: stderrIsTerminal ? terminalWidth(environment: environment) : 200)
+    } else {
+      progress = nil
+    }
+  }
+
+  /// The journal of `--journal`; a dry run neither reads nor writes it.
+  private static func journal(_ options: Options, status: StatusLine) throws -> Journal? {
+    guard let path = options.journal else { return nil }
+    if options.dryRun {
+      status.print("dry-run: the journal '\(path)' is neither read nor written\n")
+      return nil
+    }
+    return try Journal(path: path)
+  }
+
+  /// A script starts: keep-going summaries wait for its end, and progress may show.
+  func scriptStarts() {
+    settings.ledger.defersSummary = true
+    progress?.start()
+  }
+
+  /// A script ended with `code` (130 when interrupted): erases the progress line, says
+  /// what was done, and returns the exit code, which is the partial-failure code when
+  /// the script otherwise succeeded but items failed under keep-going.
+  func scriptEnds(code: Int32, error: String?) -> Int32 {
+    progress?.stop()
+    if let error { status.print(error) }
+    let ledger = settings.ledger
+    if !ledger.isEmpty { status.print(ledger.summary) }
+    if code == ShellError.Category.interrupted.exitCode {
+      status.print(interruptionReport() + "\n")
+    } else if let note = journalNote() {
+      status.print(note + "\n")
+    }
+    if code == 0, ledger.failedCount > 0 { return ShellError.Category.partial.exitCode }
+    return code
+  }
+
+  /// `interrupted: 12 of 40 done in verify_managed_domain, journal at FILE; rerun to
+  /// continue`.
+  func interruptionReport() -> String {
+    var text = "interrupted"
+    if let run = meter.takeOutermost() {
+      let ok = run.done - run.failed
+      text += ": \(ok)" + (run.total.map { " of \($0)" } ?? "") + " done in \(run.label)"
+      if run.failed > 0 { text += ", \(run.failed) failed" }
+    }
+    if let journal { text += "; journal at \(journal.path), rerun to continue" }
+    return text
+  }
+
+  /// A word about calls an earlier run had already done, when there were any.
+  func journalNote() -> String? {
+    guard let journal else { return nil }
+    let s = journal.statistics
+    guard s.reused + s.found > 0 else { return nil }
+    var parts = ["\(s.reused) done in an earlier run, skipped"]
+    if s.found > 0 { parts.append("\(s.found) found already done on the server") }
+    parts.append("\(s.recorded) sent now")
+    return "journal \(journal.path): " + parts.joined(separator: "; ")
+  }
+}
