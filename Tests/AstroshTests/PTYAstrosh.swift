@@ -33,21 +33,30 @@ final class AstroshTerminal {
     try? FileManager.default.removeItem(at: stateHome)
   }
 
-  /// Waits until the shell shows an empty primary prompt on its last line.
+  /// Waits until the shell shows an empty primary prompt on its last line, and at least
+  /// `count` prompts in all.
   @discardableResult
-  func waitForPrompt(timeout: TimeInterval = 20) throws -> String {
-    try session.waitUntil("an empty prompt", timeout: timeout) { transcript in
+  func waitForPrompt(count: Int = 1, timeout: TimeInterval = 20) throws -> String {
+    try session.waitUntil("prompt number \(count), empty", timeout: timeout) { transcript in
       let last = transcript.split(separator: "\n").last { !$0.isEmpty } ?? ""
-      return last.hasPrefix("astrosh[") && last.hasSuffix(">")
+      return Self.prompts(in: transcript) >= count && last.hasPrefix("astrosh[")
+        && last.hasSuffix(">")
     }
   }
 
-  /// Types `line`, presses Enter and waits for the next prompt.
+  /// Types `line`, presses Enter and waits for the prompt after it. Counting prompts
+  /// matters: the empty prompt from before the line was typed must not count.
   @discardableResult
   func run(_ line: String) throws -> String {
+    let before = Self.prompts(in: try session.transcript())
     try session.type(line)
     try session.press("Enter")
-    return try waitForPrompt()
+    return try waitForPrompt(count: before + 1)
+  }
+
+  /// How many primary prompts the transcript shows.
+  static func prompts(in transcript: String) -> Int {
+    transcript.split(separator: "\n").filter { $0.hasPrefix("astrosh[") }.count
   }
 
   /// The history file's bytes, or nil when it does not exist.

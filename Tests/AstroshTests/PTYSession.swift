@@ -44,15 +44,29 @@ final class PTYSession {
   /// The main program's window.
   private static let main = "test:0"
 
-  /// A command line that runs `executable` with exactly the given environment.
+  /// Where the main program's exit status is written when it ends.
+  private var statusFile: URL { directory.appendingPathComponent("exit-status") }
+
+  /// A command line that runs `executable` with exactly the given environment and, for the
+  /// main window, writes its exit status to `statusFile`.
+  ///
+  /// tmux's own record of a pane's exit status (`pane_dead_status`) is sometimes never
+  /// filled in (seen with tmux 3.3a), so a small shell waits for the program and writes
+  /// it. The shell catches the terminal's signals with a no-op trap so that Ctrl-C reaches
+  /// the program alone; the program starts with default handlers, as exec resets traps.
   private func command(
-    _ executable: String, _ arguments: [String], _ environment: [String: String]
+    _ executable: String, _ arguments: [String], _ environment: [String: String],
+    recordingStatus: Bool = true
   ) -> [String] {
     let home = directory.appendingPathComponent("home").path
     var env = ["PATH": "/usr/bin:/bin", "TERM": "screen", "LANG": "C.UTF-8", "HOME": home]
     env.merge(environment) { _, given in given }
     let assignments = env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-    return ["/usr/bin/env", "-i"] + assignments + [executable] + arguments
+    let program = ["/usr/bin/env", "-i"] + assignments + [executable] + arguments
+    guard recordingStatus else { return program }
+    let script =
+      #"trap : INT QUIT TERM HUP; f=$1; shift; "$@"; echo $? > "$f.tmp"; mv "$f.tmp" "$f""#
+    return ["/bin/sh", "-c", script, "sh", statusFile.path] + program
   }
 
   deinit { close() }
@@ -62,6 +76,12 @@ final class PTYSession {
     guard !closed else { return }
     closed = true
     _ = try? tmux(["kill-server"])
+    // The program ends on the hang-up; wait for its status so that nothing writes into
+    // the directory after it is removed.
+    let deadline = Date().addingTimeInterval(5)
+    while !FileManager.default.fileExists(atPath: statusFile.path) && Date() < deadline {
+      usleep(10_000)
+    }
     try? FileManager.default.removeItem(at: directory)
   }
 
@@ -101,7 +121,7 @@ final class PTYSession {
   ) throws {
     try tmux(
       ["new-window", "-d", "-n", window, "-t", "test:"]
-        + command(executable, arguments, environment))
+        + command(executable, arguments, environment, recordingStatus: false))
   }
 
   /// The cursor's column and row, from 0.
@@ -153,13 +173,10 @@ final class PTYSession {
   func exitStatus(timeout: TimeInterval = 20) throws -> Int32 {
     let deadline = Date().addingTimeInterval(timeout)
     repeat {
-      let state = try tmux([
-        "display-message", "-p", "-t", Self.main, "#{pane_dead} #{pane_dead_status}",
-      ])
-      let parts = state.split(separator: " ").map {
-        $0.trimmingCharacters(in: .whitespacesAndNewlines)
+      let text = (try? String(contentsOf: statusFile, encoding: .utf8)) ?? ""
+      if let status = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+        return status
       }
-      if parts.first == "1", let status = parts.last.flatMap({ Int32($0) }) { return status }
       usleep(20_000)
     } while Date() < deadline
     throw PTYError.timedOut(waitingFor: "the program to exit", screen: (try? screen()) ?? "")
