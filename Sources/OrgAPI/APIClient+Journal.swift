@@ -18,6 +18,8 @@ extension APIClient {
     case .none:
       break
     }
+    // After Ctrl-C nothing new goes out, so nothing new is marked as going out either.
+    if io.isCancelled() { throw ShellError.interrupted }
     try journal.begin(claim, call, redactor: redactor)
     do {
       let result = try send(call, io: io).collect()
