@@ -35,6 +35,9 @@ struct EachBody {
 private final class EachTracker: @unchecked Sendable {
   private let run: BulkMeter.Run?
   private let ledger: BulkLedger?
+  /// Where a left-out item is reported when no summary comes at the end (the
+  /// interactive shell), so that it is never dropped silently.
+  private let reportNow: (@Sendable (String) -> Void)?
 
   init?(_ call: Invocation, policy: FailurePolicy) {
     guard let settings = BulkSettings.of(call.ctx) else { return nil }
@@ -46,14 +49,25 @@ private final class EachTracker: @unchecked Sendable {
     default: total = nil
     }
     run = settings.meter?.start("each", total: total)
-    ledger = policy.keepsGoing && settings.ledger.defersSummary ? settings.ledger : nil
-    if run == nil && ledger == nil { return nil }
+    let deferred = settings.ledger.defersSummary
+    ledger = policy.keepsGoing && deferred ? settings.ledger : nil
+    if policy == .skip && !deferred {
+      let ctx = call.ctx
+      reportNow = { text in ctx.writeError(text) }
+    } else {
+      reportNow = nil
+    }
+    if run == nil && ledger == nil && reportNow == nil { return nil }
   }
 
   deinit { run?.end() }
 
   func finished(_ item: Value, _ error: ShellError?) {
     run?.tick(failed: error != nil)
+    if let error, let reportNow {
+      let label = BulkLedger.label(item)
+      reportNow("each: left out \(label.isEmpty ? "an item" : label): \(error.message)\n")
+    }
     guard let ledger else { return }
     if let error {
       ledger.failed("each", index: nil, item: item, error: error)
