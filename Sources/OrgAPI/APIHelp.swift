@@ -52,12 +52,16 @@ enum APIHelp {
       s +=
         "Piped records fill the missing path parameters: one call per item, run "
         + "concurrently within the rate limits, results in input order. The first failure "
-        + "stops the run; --keep-going carries on and gives {ok, value|error} per item."
+        + "stops the run; --keep-going carries on and gives {ok, value|error} per item "
+        + "(astrosh --keep-going instead leaves failed items out), with a summary at the end."
       if op.body != nil { s += " They also fill the body fields they have." }
       s += "\n"
     }
     if op.isMutating {
       s += "With --dry-run the request is printed, not sent.\n"
+    }
+    if op.changesState {
+      s += "With --journal FILE a rerun does not send it again once it is done.\n"
     }
     if op.response.isStreamed {
       s += "The log arrives as gzip-compressed NDJSON and streams out as records; --raw "

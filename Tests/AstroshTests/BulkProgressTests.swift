@@ -1,0 +1,67 @@
+import AstroCore
+import Foundation
+import Testing
+
+@testable import AstroshKit
+
+/// The progress line: what it says, and at a terminal that it is drawn in place and
+/// gone when the run ends.
+@Suite struct BulkProgressTests {
+  @Test(arguments: [
+    (
+      [
+        BulkMeter.Snapshot(
+          label: "verify_managed_domain", done: 12, failed: 1, total: 40, elapsed: 2.5)
+      ],
+      "verify_managed_domain 12/40, 1 failed, 4.8/s, 6 s left"
+    ),
+    (
+      [
+        BulkMeter.Snapshot(label: "each", done: 2, failed: 0, total: 5, elapsed: 10),
+        BulkMeter.Snapshot(
+          label: "verify_managed_domain", done: 300, failed: 0, total: nil, elapsed: 2),
+      ],
+      "each 2/5 | verify_managed_domain 300 done, 150/s"
+    ),
+    ([BulkMeter.Snapshot(label: "each", done: 0, failed: 0, total: 9, elapsed: 1)], "each 0/9"),
+  ])
+  func describesTheRuns(runs: [BulkMeter.Snapshot], expected: String) {
+    #expect(ProgressLine.describe(runs) == expected)
+  }
+
+  @Test(arguments: [(0.2, "1 s"), (59, "59 s"), (61, "1 min 1 s"), (7300, "2 h 1 min")])
+  func timeLeftReads(seconds: Double, text: String) {
+    #expect(ProgressLine.duration(seconds) == text)
+  }
+
+  @Test func theMeterForgetsEndedRunsButRemembersTheOutermost() {
+    let meter = BulkMeter()
+    let outer = meter.start("each", total: 3)
+    let inner = meter.start("verify_managed_domain", total: nil)
+    inner.tick()
+    inner.tick(failed: true)
+    #expect(meter.active.map(\.label) == ["each", "verify_managed_domain"])
+    inner.end()
+    outer.tick()
+    outer.end()
+    #expect(meter.active.isEmpty)
+    let last = meter.takeOutermost()
+    #expect(last?.label == "each")
+    #expect(last?.done == 1)
+    #expect(meter.takeOutermost() == nil)
+  }
+
+  @Test(.enabled(if: PTYSession.isAvailable))
+  func atATerminalTheLineIsDrawnInPlaceAndErased() throws {
+    let emulator = try ServedEmulator(["--latency", "POST=200"])
+    let code = #"1..8 | each {|i| create_managed_domain --name "t$i.example.com" } | length"#
+    let terminal = try PTYSession(
+      Binary.path, arguments: ["-c", code], environment: emulator.environment)
+    defer { terminal.close() }
+    try terminal.waitUntil("a progress line") { $0.contains("each ") && $0.contains("/8") }
+    #expect(try terminal.exitStatus() == 0)
+    let screen = try terminal.transcript()
+    #expect(screen.contains("8"))
+    #expect(!screen.contains("/8"))
+  }
+}
