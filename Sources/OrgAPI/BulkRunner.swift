@@ -242,7 +242,9 @@ public final class BulkRunner: @unchecked Sendable {
       if case .failure(let e) = outcome, !keepGoing || e.category == .interrupted {
         halt()
       }
-      cond.broadcast()
+      // The consumer waits only for the next result in order (or for a halt); waking it
+      // for any other result would cost a context switch for nothing.
+      if job.index == nextEmit || halted { cond.broadcast() }
       cond.unlock()
     }
     active -= 1
