@@ -148,8 +148,8 @@ public final class TerminalEditor {
   {
     // Standard streams are shared with the rest of the program so output stays in order;
     // other descriptors (a test's pseudo-terminal) get streams of their own.
-    let inFile = input == 0 ? shim_stdin() : fdopen(dup(input), "r")
-    let outFile = output == 1 ? shim_stdout() : fdopen(dup(output), "w")
+    let inFile = input == 0 ? shim_stdin() : fdopen(fcntl(input, F_DUPFD_CLOEXEC, 0), "r")
+    let outFile = output == 1 ? shim_stdout() : fdopen(fcntl(output, F_DUPFD_CLOEXEC, 0), "w")
     guard let inFile, let outFile else { return nil }
     return (inFile, outFile)
   }

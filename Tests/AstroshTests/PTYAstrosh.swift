@@ -78,6 +78,9 @@ final class EmulatorProcess {
     _ = FileManager.default.createFile(atPath: log.path, contents: nil)
     let handle = try FileHandle(forWritingTo: log)
     defer { try? handle.close() }
+    // Started directly, not through the descriptor-closing shell: Foundation watches a
+    // child through a socket the child inherits, and a child that closes it early makes
+    // Foundation wait for it, blocking every other Process until this server ends.
     process.executableURL = URL(fileURLWithPath: Binary.path)
     process.arguments = ["serve", "--port", "0"] + arguments
     process.environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]

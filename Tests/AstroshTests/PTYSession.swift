@@ -238,6 +238,8 @@ final class PTYSession {
     if let error = failure.value { throw error }
   }
 
+  /// A bash script that closes every descriptor above 2, then runs its arguments. Only for
+  /// short-lived commands: Foundation waits for a child that closed its watch socket.
   private static let closeDescriptorsAndRun = """
     for fd in /proc/$$/fd/*; do
       fd=${fd##*/}

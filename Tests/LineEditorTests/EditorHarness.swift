@@ -31,12 +31,14 @@ final class EditorHarness {
     var slave: Int32 = -1
     var size = winsize(ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0)
     guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw HarnessError.noTerminal }
+    // Programs that other tests start must not inherit this terminal.
+    for fd in [master, slave] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
     self.master = master
     self.slave = slave
     // Each thread works on descriptors of its own: once the test closes `master` and
     // `slave`, their numbers may be reused by the next test's terminal.
-    let screenFD = dup(master)
-    let editorFD = dup(slave)
+    let screenFD = fcntl(master, F_DUPFD_CLOEXEC, 0)
+    let editorFD = fcntl(slave, F_DUPFD_CLOEXEC, 0)
     let shared = self.shared
     Thread.detachNewThread { Self.drainScreen(screenFD, into: shared) }
     let thread = Thread {
