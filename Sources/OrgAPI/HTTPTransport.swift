@@ -40,7 +40,9 @@ public final class HTTPTransport: Transport, @unchecked Sendable {
   private let base: String
   /// `host` or `host:port`, named in every network error.
   public let hostDescription: String
-  private let session: URLSession
+  /// Made on the first request: setting up URLSession costs a few milliseconds of start-up
+  /// that a script which never calls the API should not pay.
+  private let sessionBox = Locked<URLSession?>(nil)
   private let tasks: SessionTasks
 
   /// Fails with a usage error when the base URL is not an absolute http(s) URL.
@@ -58,20 +60,28 @@ public final class HTTPTransport: Transport, @unchecked Sendable {
     self.base = base
     hostDescription = url.port.map { "\(host):\($0)" } ?? host
     tasks = SessionTasks()
-    let config = URLSessionConfiguration.ephemeral
-    config.httpMaximumConnectionsPerHost = configuration.maxConnectionsPerHost
-    config.timeoutIntervalForRequest = configuration.idleTimeout
-    config.requestCachePolicy = .reloadIgnoringLocalCacheData
-    config.urlCache = nil
-    config.httpCookieStorage = nil
-    config.httpShouldSetCookies = false
-    let queue = OperationQueue()
-    // Serial, so the chunks of one body arrive in order.
-    queue.maxConcurrentOperationCount = 1
-    session = URLSession(configuration: config, delegate: tasks, delegateQueue: queue)
   }
 
-  deinit { session.invalidateAndCancel() }
+  deinit { sessionBox.current?.invalidateAndCancel() }
+
+  private var session: URLSession {
+    sessionBox.withLock { box in
+      if let session = box { return session }
+      let config = URLSessionConfiguration.ephemeral
+      config.httpMaximumConnectionsPerHost = configuration.maxConnectionsPerHost
+      config.timeoutIntervalForRequest = configuration.idleTimeout
+      config.requestCachePolicy = .reloadIgnoringLocalCacheData
+      config.urlCache = nil
+      config.httpCookieStorage = nil
+      config.httpShouldSetCookies = false
+      let queue = OperationQueue()
+      // Serial, so the chunks of one body arrive in order.
+      queue.maxConcurrentOperationCount = 1
+      let session = URLSession(configuration: config, delegate: tasks, delegateQueue: queue)
+      box = session
+      return session
+    }
+  }
 
   public var targetDescription: String { hostDescription }
 
