@@ -12,7 +12,7 @@ public enum Diagnostic {
     let blue = color ? "\u{1B}[1;34m" : ""
     let bold = color ? "\u{1B}[1m" : ""
     let reset = color ? "\u{1B}[0m" : ""
-    var out = "\(red)error\(reset)\(bold): \(error.message)\(reset)\n"
+    var out = "\(red)error\(reset)\(bold): \(error.message.escapingControls)\(reset)\n"
     if let loc = error.location {
       let (line, column) = loc.file.lineAndColumn(of: loc.span.start)
       let gutter = String(repeating: " ", count: String(line).count)
@@ -25,9 +25,11 @@ public enum Diagnostic {
       let pad = String(repeating: " ", count: column - 1)
       out +=
         "\(gutter) \(blue)|\(reset) \(pad)\(red)\(String(repeating: "^", count: width))\(reset)\n"
-      if let hint = error.hint { out += "\(gutter) \(blue)=\(reset) hint: \(hint)\n" }
+      if let hint = error.hint {
+        out += "\(gutter) \(blue)=\(reset) hint: \(hint.escapingControls)\n"
+      }
     } else if let hint = error.hint {
-      out += "  = hint: \(hint)\n"
+      out += "  = hint: \(hint.escapingControls)\n"
     }
     return out
   }
@@ -44,6 +46,27 @@ extension String {
           if s == "\t" { return " " }
           return s.value < 0x20 || s.value == 0x7F ? "?" : s
         }))
+  }
+}
+
+extension String {
+  /// The text with control characters other than line breaks and tabs written as
+  /// `\u{1B}`, so an id or message echoed from a server cannot drive the terminal.
+  public var escapingControls: String {
+    guard
+      unicodeScalars.contains(where: {
+        ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || $0.value == 0x7F
+      })
+    else { return self }
+    var out = ""
+    for s in unicodeScalars {
+      if (s.value < 0x20 && s != "\n" && s != "\t") || s.value == 0x7F {
+        out += "\\u{" + String(s.value, radix: 16, uppercase: true) + "}"
+      } else {
+        out.unicodeScalars.append(s)
+      }
+    }
+    return out
   }
 }
 

@@ -177,6 +177,10 @@ extension Interpreter {
 extension Interpreter {
   /// A source from raw bytes: invalid UTF-8 is an error pointing at the first bad byte.
   public static func source(named name: String, bytes: [UInt8]) throws -> SourceFile {
+    // Editors on some systems start UTF-8 files with a byte order mark; it is not code.
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+      return try source(named: name, bytes: Array(bytes.dropFirst(3)))
+    }
     if let text = String(validating: bytes, as: UTF8.self) {
       return SourceFile(name: name, text: text)
     }

@@ -128,7 +128,7 @@ public struct Options: Sendable {
         hint: Suggest.closest(to: name, in: all).map { "did you mean '--\($0)'?" }
           ?? "run 'astrosh --help' for the options")
     }
-    guard let value = inlineValue ?? rest.popFirst() else {
+    guard let value = inlineValue ?? rest.popFirst(), !value.isEmpty else {
       throw ShellError.usage("missing_value", "'--\(name)' needs a value")
     }
     try setValue(name, value)

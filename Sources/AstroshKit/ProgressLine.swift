@@ -146,4 +146,7 @@ final class ProgressAwareSink: OutputSink, @unchecked Sendable {
   func write(_ text: String) { status.around { inner.write(text) } }
 
   func writeError(_ text: String) { status.around { inner.writeError(text) } }
+
+  /// The errno of the first failed write to standard output, if any.
+  var outputFailure: Int32? { inner.outputFailure }
 }

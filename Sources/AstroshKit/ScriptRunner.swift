@@ -32,6 +32,19 @@ enum ScriptRunner {
   /// launching new calls (changes in flight get a short grace to be answered and
   /// journaled); the run then says how far it got and exits with 130.
   static func run(_ session: Session, mode: Options.Mode) -> Int32 {
+    let code = runScript(session, mode: mode)
+    // A result that could not be written is a failure, whatever the script did: exiting 0
+    // would let CI carry on with a truncated file.
+    if let failure = session.sink.outputFailure, code == 0 {
+      let reason = String(cString: strerror(failure))
+      session.sink.writeError(
+        "error: cannot write the results to standard output: \(reason.lowercased())\n")
+      return ShellError.Category.runtime.exitCode
+    }
+    return code
+  }
+
+  private static func runScript(_ session: Session, mode: Options.Mode) -> Int32 {
     let signals = InterruptWatcher { session.interpreter.cancel() }
     defer { signals.stop() }
     session.bulk.scriptStarts()

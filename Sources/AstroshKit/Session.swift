@@ -45,12 +45,21 @@ final class Session: @unchecked Sendable {
       status: sink.status, stderrIsTerminal: stderrIsTerminal)
     services.register(
       GzipCodec(decompress: { try Gzip.decompress($0) }, compress: { Gzip.compress($0) }))
+    // `$env` never shows the token: a script has no use for it, and `print $env` would
+    // put it on the screen or in a CI log.
+    var scriptEnvironment = environment
+    if scriptEnvironment["ASTRO_API_TOKEN"] != nil {
+      scriptEnvironment["ASTRO_API_TOKEN"] = Redactor.marker
+    }
     interpreter = Interpreter(
-      services: services, environment: environment, arguments: options.scriptArguments,
+      services: services, environment: scriptEnvironment, arguments: options.scriptArguments,
       output: sink)
     let builtins = DataBuiltins.all + APIBuiltins.all()
     interpreter.register(builtins)
-    services.register(BuiltinCatalog(Array(interpreter.builtins.values)))
+    let everyBuiltin = interpreter.builtins.values.sorted {
+      ($0.category, $0.name) < ($1.category, $1.name)
+    }
+    services.register(BuiltinCatalog(everyBuiltin))
     interpreter.display = { [unowned self] data in try self.show(data) }
   }
 

@@ -185,6 +185,9 @@ public enum APIBuiltins {
     case nil, .null?:
       return .value(client.defaultOrganization.map(Value.string) ?? .null)
     case .string(let s)?:
+      guard !s.allSatisfy(\.isWhitespace) else {
+        throw ShellError.usage("empty_argument", "use_organization: the id is empty")
+      }
       client.defaultOrganization = s
     case .record(let r)?:
       guard let id = r["id"]?.stringValue else {

@@ -86,6 +86,13 @@ public struct CallBinder: Sendable {
         throw missing(name)
       }
     }
+    // An empty id would collapse the path onto another operation's
+    // (`POST /organizations/` creates an organization), so it never goes out.
+    for name in params where path[name]?.allSatisfy(\.isWhitespace) ?? true {
+      throw usage(
+        "empty_argument", "\(operation.name): \(name) is empty",
+        hint: "give a non-empty id; an empty CSV cell or a missing field is a common cause")
+    }
     if bodyArg == nil, operation.body != nil, case .record(let r)? = item {
       bodyArg = try bodyFromItem(r)
     }

@@ -10,10 +10,22 @@ public protocol OutputSink: Sendable {
 }
 
 /// Writes straight to file descriptors 1 and 2, unbuffered, one write at a time.
-public final class StandardOutputSink: OutputSink {
+///
+/// A failed write to standard output (a full disk, a closed descriptor) is remembered, and
+/// nothing more is written there, so the host can fail the run instead of exiting 0 with a
+/// truncated result.
+public final class StandardOutputSink: OutputSink, @unchecked Sendable {
   private let lock = NSLock()
+  private var outputErrno: Int32?
 
   public init() {}
+
+  /// The errno of the first failed write to standard output, if any.
+  public var outputFailure: Int32? {
+    lock.lock()
+    defer { lock.unlock() }
+    return outputErrno
+  }
 
   public func write(_ text: String) { send(text, to: 1) }
 
@@ -22,13 +34,17 @@ public final class StandardOutputSink: OutputSink {
   private func send(_ text: String, to fd: Int32) {
     lock.lock()
     defer { lock.unlock() }
+    if fd == 1, outputErrno != nil { return }
     var text = text
     text.withUTF8 { buffer in
       var offset = 0
       while offset < buffer.count {
         let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
         if n < 0 && errno == EINTR { continue }
-        if n <= 0 { return }
+        if n <= 0 {
+          if fd == 1 { outputErrno = n < 0 ? errno : ENOSPC }
+          return
+        }
         offset += n
       }
     }

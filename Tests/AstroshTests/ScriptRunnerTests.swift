@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// How the runner ends a script: exit codes for failures outside the script itself.
+struct ScriptRunnerTests {
+  @Test func aFullDiskFailsTheRunInsteadOfExitingZero() throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Binary.path)
+    process.arguments = ["--sandbox", "-c", "list_managed_domains"]
+    process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+    let errors = Pipe()
+    process.standardError = errors
+    try process.run()
+    let message = String(
+      decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 1)
+    #expect(message.contains("cannot write the results to standard output"))
+  }
+
+  @Test func theTokenIsNotReadableFromTheScript() throws {
+    let result = try Binary.run(
+      ["--sandbox", "-c", "print $env.ASTRO_API_TOKEN"],
+      environment: ["ASTRO_API_TOKEN": "supersecret-token-123"])
+    #expect(result.stdout == "[redacted]\n")
+    #expect(result.status == 0)
+  }
+
+  @Test func anEmptyOrganizationOptionIsAUsageError() throws {
+    let result = try Binary.run(["--organization=", "-c", "print 1"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("'--organization' needs a value"))
+  }
+
+  @Test func controlCharactersFromTheServerAreEscapedInErrors() throws {
+    let result = try Binary.run(
+      ["--sandbox", "-c", "get_managed_domain demo-org \"\\u{1b}[41mX\""])
+    #expect(result.status == 4)
+    #expect(!result.stderr.contains("\u{1B}"))
+    #expect(result.stderr.contains("\\u{1B}[41mX"))
+  }
+}
