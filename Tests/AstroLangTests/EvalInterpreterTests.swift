@@ -169,4 +169,14 @@ import Testing
     let outcome = EvalHarness.run("def f [n] { f ($n + 1) }; [1, 2] | par_map { f 0 }")
     #expect(outcome.error?.code == "recursion_too_deep")
   }
+
+  @Test func recursionThroughParallelEachKeepsTheLimit() {
+    // Each level runs on fresh worker threads; without the inherited depth and the
+    // process-wide worker budget this spawned threads until allocation failed.
+    let (interpreter, _) = EvalHarness.interpreter()
+    interpreter.register(DataBuiltins.all)
+    let code = "def f [n] { [1 2] | each --parallel 2 { f $n } }; f 0"
+    let outcome = EvalHarness.run(code, in: interpreter)
+    #expect(outcome.error?.code == "recursion_too_deep")
+  }
 }

@@ -1,5 +1,6 @@
 import AstroCore
 import Foundation
+import Synchronization
 
 /// `each --parallel N`: a bounded pool of worker threads over a lazy input stream.
 ///
@@ -14,6 +15,28 @@ enum ParallelEach {
   /// More threads than this would not make API calls faster (the API allows 10 reads a
   /// second) and would only cost memory.
   static let maxWorkers = 64
+  /// Live worker threads the whole process may have. A parallel `each` nested in another
+  /// one's closure (recursion, above all) would otherwise multiply threads without bound.
+  static let maxLiveWorkers = 128
+  private static let live = Atomic<Int>(0)
+
+  /// Takes up to `wanted` worker slots from the process-wide budget; returns how many.
+  static func reserveWorkers(_ wanted: Int) -> Int {
+    var current = live.load(ordering: .relaxed)
+    while true {
+      let granted = min(wanted, max(0, maxLiveWorkers - current))
+      if granted == 0 { return 0 }
+      let (exchanged, seen) = live.compareExchange(
+        expected: current, desired: current + granted, ordering: .relaxed)
+      if exchanged { return granted }
+      current = seen
+    }
+  }
+
+  /// Gives back one slot taken by `reserveWorkers`, as a worker thread ends.
+  static func releaseWorker() {
+    live.subtract(1, ordering: .relaxed)
+  }
 
   static func stream(_ call: Invocation, _ body: EachBody, workers: Int, keepGoing: Bool)
     -> ValueStream
@@ -74,6 +97,7 @@ private final class ParallelRun: @unchecked Sendable {
   private var sourceError: (any Error)?
   private var failures = 0
   private var stopped = false
+  private var inline = false
 
   init(
     source: ValueStream, ctx: any CallContext, workers: Int, keepGoing: Bool,
@@ -111,6 +135,10 @@ private final class ParallelRun: @unchecked Sendable {
           throw finalError(error)
         }
       }
+      if inline && !sourceDone && !stopped {
+        runOne()
+        continue
+      }
       if active == 0 && (sourceDone || stopped) {
         if let error = sourceError { throw error }
         return nil
@@ -132,10 +160,14 @@ private final class ParallelRun: @unchecked Sendable {
     return shell
   }
 
+  /// Starts as many workers as the process-wide budget allows; with none left, the items
+  /// run on the consumer's thread instead (see `next`).
   private func startWorkers() {
     started = true
-    active = workers
-    for _ in 0..<workers {
+    let granted = ParallelEach.reserveWorkers(workers)
+    inline = granted == 0
+    active = granted
+    for _ in 0..<granted {
       let thread = Thread { [self] in work() }
       thread.stackSize = ParallelEach.stackSize
       thread.start()
@@ -144,20 +176,28 @@ private final class ParallelRun: @unchecked Sendable {
 
   private func work() {
     cond.lock()
-    while let (index, item) = take() {
-      cond.unlock()
-      let result = Result { try body(item) }
-      cond.lock()
-      if case .failure(let error) = result {
-        failures += 1
-        if !keepGoing || (error as? ShellError)?.category == .interrupted { stopped = true }
-      }
-      results[index] = result
-      cond.broadcast()
-    }
+    while runOne() {}
     active -= 1
     cond.broadcast()
     cond.unlock()
+    ParallelEach.releaseWorker()
+  }
+
+  /// Takes one item and runs it with the lock let go; false when there is nothing to take.
+  /// Called with the lock held.
+  @discardableResult
+  private func runOne() -> Bool {
+    guard let (index, item) = take() else { return false }
+    cond.unlock()
+    let result = Result { try body(item) }
+    cond.lock()
+    if case .failure(let error) = result {
+      failures += 1
+      if !keepGoing || (error as? ShellError)?.category == .interrupted { stopped = true }
+    }
+    results[index] = result
+    cond.broadcast()
+    return true
   }
 
   /// The next item to work on, or nil when the worker should stop. Called with the lock

@@ -50,12 +50,15 @@ final class Engine: @unchecked Sendable {
   }
 
   /// An evaluator for a thread other than the one running the script.
-  func borrowEvaluator() -> Evaluator {
+  ///
+  /// It starts at the caller's call depth: a closure that recurses through a worker
+  /// thread must still meet the recursion limit.
+  func borrowEvaluator(depth: Int) -> Evaluator {
     lock.lock()
     let evaluator = spare.popLast() ?? Evaluator(engine: self)
     lock.unlock()
     evaluator.adopt()
-    evaluator.depth = 0
+    evaluator.depth = depth
     return evaluator
   }
 
@@ -140,9 +143,13 @@ final class GlobalFrame: @unchecked Sendable {
 /// evaluator does not hold it: each builtin call gets a fresh one).
 final class EvalContext: CallContext, @unchecked Sendable {
   let evaluator: Evaluator
+  /// The evaluator's call depth when the builtin was called, read on its own thread;
+  /// closures run for the builtin on other threads start from it.
+  let depth: Int
 
   init(evaluator: Evaluator) {
     self.evaluator = evaluator
+    self.depth = evaluator.depth
   }
 
   /// Runs on the evaluator's own stack when called from its thread; from any other
@@ -150,7 +157,7 @@ final class EvalContext: CallContext, @unchecked Sendable {
   func call(_ callable: any Callable, _ arguments: [Value], input: Value?) throws -> Value {
     if evaluator.isOnOwnerThread { return try evaluator.invoke(callable, arguments, input) }
     let engine = evaluator.engine
-    let borrowed = engine.borrowEvaluator()
+    let borrowed = engine.borrowEvaluator(depth: depth)
     defer { engine.returnEvaluator(borrowed) }
     return try borrowed.invoke(callable, arguments, input)
   }
