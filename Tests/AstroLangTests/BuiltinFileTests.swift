@@ -138,6 +138,41 @@ import Testing
     #expect((attrs[.posixPermissions] as? Int) == 0o600)
   }
 
+  @Test func saveThroughASymlinkReplacesItsTarget() throws {
+    write("real.txt", "old")
+    try FileManager.default.createSymbolicLink(
+      atPath: path("link.txt"), withDestinationPath: "real.txt")
+    try save("link.txt", .string("new"))
+    #expect(read("real.txt") == "new")
+    let kind = try FileManager.default.attributesOfItem(atPath: path("link.txt"))[.type]
+    #expect(kind as? FileAttributeType == .typeSymbolicLink)
+    #expect(
+      Set(try FileManager.default.contentsOfDirectory(atPath: dir)) == ["real.txt", "link.txt"])
+  }
+
+  @Test func saveIntoAFIFOWritesThroughIt() throws {
+    #expect(mkfifo(path("pipe.txt"), 0o600) == 0)
+    let received = Locked([UInt8]())
+    let done = DispatchSemaphore(value: 0)
+    let fifo = path("pipe.txt")
+    Thread.detachNewThread {
+      let fd = open(fifo, O_RDONLY)
+      var buffer = [UInt8](repeating: 0, count: 256)
+      while fd >= 0 {
+        let n = Foundation.read(fd, &buffer, buffer.count)
+        if n <= 0 { break }
+        received.withLock { $0 += buffer[0..<n] }
+      }
+      close(fd)
+      done.signal()
+    }
+    try save("pipe.txt", .string("through"))
+    done.wait()
+    #expect(String(decoding: received.current, as: UTF8.self) == "through")
+    var info = stat()
+    #expect(lstat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO)
+  }
+
   @Test func saveIntoAMissingDirectoryNamesThePath() {
     let e = errorOf { try save("no/such/x.json", .int(1)) }
     #expect(e?.message == "cannot write '\(path("no/such/x.json"))': no such file or directory")

@@ -7,24 +7,60 @@ import Foundation
 /// one file system), which is flushed with fsync and then renamed over the target. The
 /// directory is synced too, so the rename survives a crash. On any failure the temporary
 /// file is removed and the target is untouched.
+///
+/// A symbolic link is followed, so the file it points to is replaced and the link stays.
+/// A target that exists but is no regular file (a FIFO, a device) cannot be replaced by a
+/// rename without destroying it, so the data is written through it instead.
 final class AtomicWriter {
   private static let flushSize = 1 << 18
+  /// The file written: the given path with its symbolic links followed.
   private let path: String
-  private let tempPath: String
+  /// The temporary file renamed over `path`; nil when writing straight through.
+  private let tempPath: String?
   private var fd: Int32
   private var pending: [UInt8] = []
   private var finished = false
 
   init(path: String) throws {
-    self.path = path
-    let url = URL(fileURLWithPath: path)
+    let target = AtomicWriter.followLinks(path)
+    self.path = target
+    var info = stat()
+    if stat(target, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+      tempPath = nil
+      fd = open(target, O_WRONLY | O_TRUNC | O_CLOEXEC)
+      guard fd >= 0 else { throw FileIO.error("write", path) }
+      return
+    }
+    let url = URL(fileURLWithPath: target)
     let dir = url.deletingLastPathComponent().path
     let tag = String(UInt32.random(in: 0...UInt32.max), radix: 36)
-    tempPath = dir + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(tag)"
-    fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+    let temp = dir + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(tag)"
+    tempPath = temp
+    fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
     guard fd >= 0 else { throw FileIO.error("write", path) }
     keepMode()
     pending.reserveCapacity(AtomicWriter.flushSize)
+  }
+
+  /// `path` with symbolic links followed to the file they name, which need not exist yet.
+  /// Gives up after 40 links (a loop), leaving the open to report it.
+  static func followLinks(_ path: String) -> String {
+    var current = path
+    for _ in 0..<40 {
+      var info = stat()
+      guard lstat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else {
+        return current
+      }
+      var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+      let n = readlink(current, &buffer, buffer.count - 1)
+      guard n > 0 else { return current }
+      let link = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      current =
+        link.hasPrefix("/")
+        ? link
+        : URL(fileURLWithPath: current).deletingLastPathComponent().path + "/" + link
+    }
+    return current
   }
 
   deinit {
@@ -63,6 +99,14 @@ final class AtomicWriter {
   /// Flushes, syncs and renames the temporary file over the target.
   func commit() throws {
     try flush()
+    guard let tempPath else {
+      // A FIFO or device: nothing to sync or rename, but a failed close is still an error.
+      let closed = close(fd)
+      fd = -1
+      guard closed == 0 else { throw failure("write") }
+      finished = true
+      return
+    }
     guard fsync(fd) == 0 else { throw failure("write") }
     let closed = close(fd)
     fd = -1
@@ -76,7 +120,7 @@ final class AtomicWriter {
   func abandon() {
     if fd >= 0 { close(fd) }
     fd = -1
-    unlink(tempPath)
+    if let tempPath { unlink(tempPath) }
     finished = true
   }
 
