@@ -56,7 +56,8 @@ public enum APIBuiltins {
     flags.append(
       Flag(
         "keep-going", short: nil, nil, "with piped items: carry on past failures, one result each"))
-    flags.append(Flag("parallel", .int, "with piped items: how many requests in flight"))
+    flags.append(
+      Flag("parallel", .int, "with piped items: how many requests in flight (at most 64)"))
     return Signature(
       positional: positional, flags: flags, input: "record | list<record>",
       output: APIHelp.outputName(op.response), openFlags: true)
@@ -104,9 +105,10 @@ public enum APIBuiltins {
     let policy = BulkSettings.policy(explicitKeepGoing: explicit, ctx)
     var workers = client.configuration.bulkConcurrency
     if let p = flags.extra["parallel"] {
-      guard let n = p.intValue ?? p.stringValue.flatMap({ Int($0) }), n >= 1 else {
+      // The cap matches `each --parallel`: the API's rate limit makes more threads useless.
+      guard let n = p.intValue ?? p.stringValue.flatMap({ Int($0) }), (1...64).contains(n) else {
         throw ShellError.usage(
-          "invalid_argument", "\(op.name): '--parallel' must be a whole number of 1 or more")
+          "invalid_argument", "\(op.name): '--parallel' must be a whole number from 1 to 64")
       }
       workers = n
     }

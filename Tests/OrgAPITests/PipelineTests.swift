@@ -66,6 +66,20 @@ import Testing
     #expect(peak.current == 3)
   }
 
+  @Test(arguments: [0, 65, 100_000])
+  func parallelOutsideOneToSixtyFourIsAUsageError(_ n: Int) throws {
+    let transport = Self.echoTransport(fail: [])
+    let ctx = TestContext(client: Fixture.client(transport))
+    let e = try #require(
+      throwing {
+        try Fixture.run(
+          "verify_managed_domain", flags: ["parallel": .int(n)], input: .value(Self.domains(2)),
+          in: ctx)
+      })
+    #expect(e.message == "verify_managed_domain: '--parallel' must be a whole number from 1 to 64")
+    #expect(transport.requests.isEmpty)
+  }
+
   @Test func firstFailureStopsWithTheUsualError() throws {
     let transport = Self.echoTransport(fail: ["d3"])
     let ctx = TestContext(client: Fixture.client(transport))
