@@ -7,6 +7,8 @@ import AstroCore
 public struct Options: Sendable {
   public enum Mode: Sendable, Equatable {
     case interactiveOrStdin
+    /// `astrosh -`: the script comes from standard input even when it is a terminal.
+    case standardInput
     case file(String)
     case code(String)
     case serve([String])
@@ -96,6 +98,11 @@ public struct Options: Sendable {
         try o.apply(flag: String(arg.dropFirst(2)), from: &rest)
         continue
       }
+      if arg == "-" {
+        o.mode = .standardInput
+        o.scriptArguments = Array(rest)
+        return o
+      }
       if arg.hasPrefix("-") && arg.count > 1 {
         throw ShellError.usage(
           "unknown_option", "unknown option '\(arg)'", hint: "run 'astrosh --help' for the options")
@@ -178,6 +185,7 @@ public struct Options: Sendable {
         astrosh [options]                      interactive shell (or a script on stdin)
         astrosh [options] FILE.astro [args…]   run a script
         astrosh [options] -c CODE [args…]      run CODE
+        astrosh [options] - [args…]            run the script on standard input
         astrosh serve [--help]                 serve the API emulator over HTTP
 
       options:

@@ -49,6 +49,7 @@ public final class EmulatorEngine: Sendable {
     let now = options.clock()
     var initial = DemoSeed.state(now: now)
     if let store {
+      try store.claim()
       if let loaded = try store.load() {
         initial = loaded
       } else {

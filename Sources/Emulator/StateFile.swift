@@ -40,6 +40,31 @@ struct StateFile: Sendable {
     }
   }
 
+  /// Takes the file for this process: two emulators saving over one file would each
+  /// overwrite the other's changes, so the second one is refused. The lock (`FILE.lock`,
+  /// held with flock) lasts until the process ends, and the kernel drops it even after
+  /// a crash.
+  func claim() throws(StateFileError) {
+    let lockPath = path + ".lock"
+    // One process may open its own file again (a test restarting an engine).
+    if StateFile.claimed.withLock({ $0[lockPath] != nil }) { return }
+    let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard fd >= 0 else {
+      let reason = String(cString: strerror(errno))
+      throw StateFileError(
+        "cannot save the state file '\(path)': cannot create its lock file (\(reason))")
+    }
+    if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+      close(fd)
+      throw StateFileError(
+        "the state file '\(path)' is in use by another astrosh; stop it or choose another file")
+    }
+    StateFile.claimed.withLock { $0[lockPath] = fd }
+  }
+
+  /// Descriptors of claimed lock files by path, open for the life of the process.
+  private static let claimed = Locked<[String: Int32]>([:])
+
   func save(_ state: EmulatorState) throws(StateFileError) {
     let text = JSON.serialize(StateCodec.encode(state), indent: 2) + "\n"
     try Self.replaceAtomically(path: path, bytes: Array(text.utf8))

@@ -86,8 +86,8 @@ struct PersistenceTests {
     while reads.current < 10 { usleep(1000) }
     stop.withLock { $0 = true }
     #expect(torn.current == 0)
-    let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir)
-    #expect(leftovers == ["state.json"], "no temporary files are left behind")
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+    #expect(leftovers == ["state.json", "state.json.lock"], "no temporary files are left behind")
   }
 
   @Test(arguments: [
@@ -115,5 +115,31 @@ struct PersistenceTests {
       try EmulatorEngine(options: .init(stateFile: "/nonexistent-dir-for-emu/state.json"))
     }
     #expect(error?.message.contains("cannot save the state file") == true)
+  }
+}
+
+/// Two processes saving over one state file would lose each other's changes.
+struct StateFileClaimTests {
+  @Test func aSecondProcessIsRefusedTheStateFile() throws {
+    let dir = NSTemporaryDirectory() + "claim-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let file = dir + "/state.json"
+    let holder = Process()
+    holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+    holder.arguments = ["--exclusive", file + ".lock", "sleep", "5"]
+    try holder.run()
+    defer { holder.terminate() }
+    var refused: StateFileError?
+    for _ in 0..<50 {
+      do {
+        _ = try EmulatorEngine(options: .init(stateFile: file))
+      } catch {
+        refused = error
+        break
+      }
+      usleep(50_000)
+    }
+    #expect(refused?.message.contains("in use by another astrosh") == true)
   }
 }
