@@ -74,6 +74,9 @@ public final class BulkRunner: @unchecked Sendable {
   /// Signalled once per queued item (and to release idle workers at the end), so workers
   /// wait here rather than on `cond`, whose broadcasts are for the consumer.
   private let workReady = DispatchSemaphore(value: 0)
+  /// Signals of `workReady` owed; they are sent once the lock is released, so that a woken
+  /// worker does not at once block on the lock its waker still holds.
+  private var wakes = 0
   private var queue: [(index: Int, item: Value)] = []
   private var results: [Int: ItemResult] = [:]
   private var nextIndex = 0
@@ -95,7 +98,9 @@ public final class BulkRunner: @unchecked Sendable {
     self.isCancelled = isCancelled
     self.input = input
     self.workers = max(1, workers)
-    window = max(1, workers) * 2
+    // Four items per worker: the consumer refills the queue only when it gets a turn on
+    // the CPU, and with less slack workers often find it empty and must be woken one by one.
+    window = max(1, workers) * 4
     self.policy = policy
     self.progress = progress
     self.onFinish = onFinish
@@ -124,7 +129,7 @@ public final class BulkRunner: @unchecked Sendable {
   /// The next result in input order; nil after the last.
   public func next() throws -> Value? {
     cond.lock()
-    defer { cond.unlock() }
+    defer { unlockAndWake() }
     if thrown { return nil }
     while true {
       if let r = results.removeValue(forKey: nextEmit) {
@@ -148,10 +153,15 @@ public final class BulkRunner: @unchecked Sendable {
         continue
       }
       if !inputDone, !halted, nextIndex - nextEmit < window {
-        cond.unlock()
+        unlockAndWake()
         let pulled = Result { try input.next() }
         cond.lock()
         try dispatch(pulled)
+        continue
+      }
+      if wakes > 0 {
+        unlockAndWake()
+        cond.lock()
         continue
       }
       cond.wait()
@@ -193,7 +203,7 @@ public final class BulkRunner: @unchecked Sendable {
         active += 1
         Thread { [self] in workLoop() }.start()
       }
-      workReady.signal()
+      wakes += 1
     }
   }
 
@@ -208,7 +218,15 @@ public final class BulkRunner: @unchecked Sendable {
 
   /// Wakes every idle worker so it sees that no more items will come.
   private func releaseWorkers() {
-    for _ in 0..<workers { workReady.signal() }
+    wakes += workers
+  }
+
+  /// Releases the lock, then sends the signals owed.
+  private func unlockAndWake() {
+    let owed = wakes
+    wakes = 0
+    cond.unlock()
+    for _ in 0..<owed { workReady.signal() }
   }
 
   /// Runs items until the input is done. A worker idle for a second exits, so a consumer
@@ -245,11 +263,11 @@ public final class BulkRunner: @unchecked Sendable {
       // The consumer waits only for the next result in order (or for a halt); waking it
       // for any other result would cost a context switch for nothing.
       if job.index == nextEmit || halted { cond.broadcast() }
-      cond.unlock()
+      unlockAndWake()
     }
     active -= 1
     cond.broadcast()
-    cond.unlock()
+    unlockAndWake()
   }
 
   private func finish() {
