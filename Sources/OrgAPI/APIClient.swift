@@ -50,6 +50,8 @@ public final class APIClient: @unchecked Sendable {
   public let redactor: Redactor
   private let organization: Locked<String?>
   private let serial = Locked(0)
+  /// Placeholder ids and planned objects of a dry run (see `dryRunStandIn`).
+  let dryRunState = Locked(DryRunState())
   private let bulkFailures = Locked(0)
   private let journalBox = Locked<Journal?>(nil)
   /// When Ctrl-C was first noticed by a change in flight, for its grace period.
@@ -87,7 +89,7 @@ public final class APIClient: @unchecked Sendable {
   /// With a journal, a change it records as done is not sent again (see `Journal`).
   public func perform(_ call: APICall, io: CallIO) throws -> PipelineData {
     if configuration.dryRun, call.operation.isMutating {
-      return .value(dryRunRecord(call, call.request(token: configuration.token), io: io))
+      return .value(try dryRunStandIn(call, call.request(token: configuration.token), io: io))
     }
     if let journal, call.operation.changesState {
       return try journaled(call, journal, io: io)
@@ -197,20 +199,7 @@ public final class APIClient: @unchecked Sendable {
     try configuration.clock.pause(delay, isCancelled: io.isCancelled)
   }
 
-  // MARK: Dry run and trace
-
-  private func dryRunRecord(_ call: APICall, _ request: APIRequest, io: CallIO) -> Value {
-    let body = call.operation.body == nil ? nil : redactor.redact(call.body ?? .record(Record()))
-    var line = "dry-run: \(request.method.rawValue) \(redactor.redact(target: request.target))"
-    if let body { line += " " + JSON.serialize(body) }
-    io.diagnostics(line + "\n")
-    return .record(
-      Record([
-        ("dryRun", .bool(true)), ("operation", .string(call.operation.name)),
-        ("method", .string(request.method.rawValue)),
-        ("path", .string(redactor.redact(target: request.target))), ("body", body ?? .null),
-      ]))
-  }
+  // MARK: Trace
 
   private func traceRequest(_ id: Int, _ request: APIRequest, attempt: Int, io: CallIO) {
     guard configuration.trace else { return }

@@ -25,6 +25,27 @@ import Testing
     let planned = result.stderr.split(separator: "\n").filter { $0.hasPrefix("dry-run: POST ") }
     #expect(planned.count == 3)
     #expect(planned.allSatisfy { $0.hasSuffix("/verify") })
+    // The stand-ins carry the domains' fields, so the script's `select` shows them.
+    let (_, rest) = try #require(split(result.stdout))
+    let rows = try #require(try json(rest) as? [[String: String]])
+    #expect(rows.map { $0["name"] } == (1...3).map { "pending-\($0).example.com" })
+    #expect(rows.allSatisfy { $0["status"] == "VERIFIED" })
+  }
+
+  @Test func onboardRehearsedEndToEndChangesNothing() throws {
+    let dir = try ScratchDirectory()
+    defer { dir.remove() }
+    let state = ["--sandbox-state", dir.path("state.json")]
+    let count = state + ["-c", "list_managed_domains | length"]
+    let before = try Binary.run(count)
+    #expect(before.status == 0, "\(before.stderr)")
+    let result = try Binary.run(
+      state + ["--dry-run", example("onboard.astro"), example("onboard.csv")])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.hasPrefix("created 3 domains\ncreated 2 SSO connections\n"))
+    #expect(result.stderr.contains("/domains/dry-run-1/verify"))
+    let after = try Binary.run(count)
+    #expect(after.stdout == before.stdout)
   }
 
   @Test func onboardFromTheCSV() throws {

@@ -22,7 +22,37 @@ import Testing
     try Fixture.run("upsert_sso_bypass_key", in: ctx)
     let items = Fixture.json(#"[{"id":"d1"},{"id":"d2"}]"#)
     try Fixture.run("verify_managed_domain", input: .value(items), in: ctx)
-    #expect(transport.requests.isEmpty)
+    // Calls on existing objects read them (to stand in for the answer), and only that.
+    #expect(transport.requests.allSatisfy { $0.method == .get })
+  }
+
+  @Test func aCreatedStandInChainsWithoutAnyRequest() throws {
+    let transport = RecordingTransport(status: 200, json: "{}")
+    let ctx = TestContext(client: Fixture.client(transport, dryRun: true))
+    let created = try Fixture.run(
+      "create_managed_domain", flags: ["name": .string("a.example")], in: ctx)
+    #expect(created.recordValue?["id"] == .string("dry-run-1"))
+    #expect(created.recordValue?["status"] == .string("PENDING"))
+    let verified = try Fixture.run("verify_managed_domain", input: .value(created), in: ctx)
+    let record = try #require(verified.listValue?.first?.recordValue ?? verified.recordValue)
+    #expect(record["id"] == .string("dry-run-1"))
+    #expect(record["name"] == .string("a.example"))
+    #expect(record["status"] == .string("VERIFIED"))
+    #expect(transport.requests.isEmpty, "a placeholder id is never sent, not even in a GET")
+    let second = try Fixture.run(
+      "create_managed_domain", flags: ["name": .string("b.example")], in: ctx)
+    #expect(second.recordValue?["id"] == .string("dry-run-2"))
+  }
+
+  @Test func aCallOnAnExistingObjectStandsInWithItsFields() throws {
+    let transport = RecordingTransport(
+      status: 200, json: #"{"id":"d1","name":"d.example","status":"PENDING"}"#)
+    let ctx = TestContext(client: Fixture.client(transport, dryRun: true))
+    let result = try Fixture.run("verify_managed_domain", [.string("d1")], in: ctx)
+    #expect(result.recordValue?["name"] == .string("d.example"))
+    #expect(result.recordValue?["status"] == .string("VERIFIED"))
+    #expect(result.recordValue?["organizationId"] == .string("o1"))
+    #expect(transport.requests.map(\.method) == [.get])
   }
 
   @Test func dryRunStillRunsGets() throws {
@@ -40,8 +70,10 @@ import Testing
     #expect(
       result
         == Fixture.json(
-          #"{"dryRun":true,"operation":"create_managed_domain","method":"POST","#
-            + #""path":"/organizations/o1/domains","body":{"name":"a.example"}}"#))
+          #"{"organizationId":"o1","name":"a.example","createdAt":null,"enforcedLogins":null,"#
+            + #""id":"dry-run-1","status":"PENDING","updatedAt":null,"dryRun":true,"#
+            + #""operation":"create_managed_domain","method":"POST","#
+            + #""path":"/organizations/o1/domains"}"#))
   }
 
   @Test func dryRunRedactsSecrets() throws {
