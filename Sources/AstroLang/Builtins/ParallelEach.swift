@@ -19,6 +19,8 @@ enum ParallelEach {
   /// one's closure (recursion, above all) would otherwise multiply threads without bound.
   static let maxLiveWorkers = 128
   private static let live = Atomic<Int>(0)
+  /// Marks a worker thread in its thread dictionary.
+  static let workerKey = "astrosh.parallelEachWorker"
 
   /// Takes up to `wanted` worker slots from the process-wide budget; returns how many.
   static func reserveWorkers(_ wanted: Int) -> Int {
@@ -164,7 +166,10 @@ private final class ParallelRun: @unchecked Sendable {
   /// run on the consumer's thread instead (see `next`).
   private func startWorkers() {
     started = true
-    let granted = ParallelEach.reserveWorkers(workers)
+    // Inside another run's worker the items run inline: a recursive def would otherwise
+    // fan out a tree of threads whose every branch runs to the depth limit.
+    let nested = Thread.current.threadDictionary[ParallelEach.workerKey] != nil
+    let granted = nested ? 0 : ParallelEach.reserveWorkers(workers)
     inline = granted == 0
     active = granted
     for _ in 0..<granted {
@@ -175,6 +180,7 @@ private final class ParallelRun: @unchecked Sendable {
   }
 
   private func work() {
+    Thread.current.threadDictionary[ParallelEach.workerKey] = true
     cond.lock()
     while runOne() {}
     active -= 1
