@@ -15,26 +15,25 @@ enum BodyFraming: Equatable {
       self = .none
       return
     }
-    let encodings = head.tokens("transfer-encoding")
-    if !encodings.isEmpty {
+    if head.transferEncoding != nil {
       // Transfer-Encoding wins over any Content-Length; only a final `chunked` frames it.
+      let encodings = ResponseHead.tokens(head.transferEncoding)
       self = encodings.last == "chunked" ? .chunked : .untilClose
       return
     }
-    let fields = head.headers.filter { $0.name.equalsLowercased("content-length") }
-    // The usual case, one plain number, needs no splitting.
-    if fields.count == 1, let n = BodyFraming.decimal(fields[0].value) {
-      self = .length(n)
-      return
-    }
-    let lengths = head.tokens("content-length")
-    guard let first = lengths.first else {
+    guard let field = head.contentLength else {
       self = .untilClose
       return
     }
-    guard lengths.allSatisfy({ $0 == first }), let n = BodyFraming.decimal(first) else {
-      throw MalformedResponse(why: "invalid Content-Length '\(lengths.joined(separator: ","))'")
+    // The usual case, one plain number, needs no splitting.
+    if let n = BodyFraming.decimal(field) {
+      self = .length(n)
+      return
     }
+    let lengths = ResponseHead.tokens(field)
+    guard let first = lengths.first, lengths.allSatisfy({ $0 == first }),
+      let n = BodyFraming.decimal(first)
+    else { throw MalformedResponse(why: "invalid Content-Length '\(field)'") }
     self = .length(n)
   }
 

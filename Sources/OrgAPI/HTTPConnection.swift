@@ -62,8 +62,10 @@ final class HTTPConnection: @unchecked Sendable {
   var idleSince = 0.0
   /// How many exchanges it has completed; above zero it is a reused keep-alive connection.
   var exchanges = 0
-  /// Bytes received since `resetReceived`, to tell a stale connection from a broken answer.
+  /// Bytes received since `startExchange`, to tell a stale connection from a broken answer.
   private(set) var received = 0
+  /// When Ctrl-C was last looked at, so that a steady stream of data still gets it checked.
+  private var checkedCancel = 0.0
   private var storage: UnsafeMutablePointer<UInt8>
   private var capacity: Int
   /// The unread bytes are `storage[start..<end]`.
@@ -175,26 +177,36 @@ final class HTTPConnection: @unchecked Sendable {
   /// Writes all of `bytes`; a peer that went away is `.closed`.
   func write(_ bytes: [UInt8], limits: WaitLimits) throws {
     var offset = 0
-    var lastProgress = monotonicNow()
+    // The clock is read only once the socket stalls: most requests go out in one call.
+    var stalledSince: Double?
     try bytes.withUnsafeBytes { raw in
       while offset < raw.count {
         let n = send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
         if n > 0 {
           offset += n
-          lastProgress = monotonicNow()
+          stalledSince = nil
           continue
         }
-        try handle(errno, limits: limits, since: lastProgress)
+        let code = errno
+        let since = stalledSince ?? monotonicNow()
+        stalledSince = since
+        try handle(code, limits: limits, since: since)
       }
     }
   }
 
   /// Reads more bytes into the buffer; returns false at the end of the stream.
   /// `maxBuffered` bounds how much may pile up unread (the header limit).
+  ///
+  /// The deadline is checked on every call and Ctrl-C at least every `slice`, even when
+  /// data keeps coming, so a server that trickles bytes cannot hold the caller forever.
   func fill(limits: WaitLimits, maxBuffered: Int = .max) throws -> Bool {
-    if limits.isCancelled() { throw SocketFailure(.cancelled, "cancelled") }
     let began = monotonicNow()
     if began >= limits.deadline { throw SocketFailure(.deadline, "deadline") }
+    if began - checkedCancel >= HTTPConnection.slice {
+      checkedCancel = began
+      if limits.isCancelled() { throw SocketFailure(.cancelled, "cancelled") }
+    }
     try makeRoom(limit: maxBuffered)
     while true {
       let n = recv(fd, storage + end, capacity - end, 0)
@@ -215,6 +227,7 @@ final class HTTPConnection: @unchecked Sendable {
     case EAGAIN, EWOULDBLOCK:
       if limits.isCancelled() { throw SocketFailure(.cancelled, "cancelled") }
       let now = monotonicNow()
+      checkedCancel = now
       if now >= limits.deadline { throw SocketFailure(.deadline, "deadline") }
       if now - since >= limits.idle { throw SocketFailure(.idle, "idle") }
     case ECONNRESET, EPIPE, ECONNABORTED, ENOTCONN:
@@ -268,8 +281,12 @@ final class HTTPConnection: @unchecked Sendable {
     return out
   }
 
-  /// Starts counting received bytes for a new exchange.
-  func resetReceived() { received = 0 }
+  /// Starts a new exchange: counts received bytes from zero, and takes Ctrl-C as just
+  /// checked (the client looks at it before every attempt).
+  func startExchange() {
+    received = 0
+    checkedCancel = monotonicNow()
+  }
 
   /// Whether an idle keep-alive connection can carry another request: nothing unread, and
   /// the server has not closed it (a peek that would block means it is still open).

@@ -1,44 +1,72 @@
 import AstroCore
+import Foundation
 
 /// Idle keep-alive connections, per origin, shared by every thread of the process.
 ///
 /// The most recently used connection is handed out first (it is the least likely to have
-/// been closed by the server), and each is checked before reuse: one that has sat idle too
-/// long, has unread bytes, or that the server has closed is dropped instead.
+/// been closed by the server). One that has sat idle too long is dropped, and one idle for
+/// a while is first checked for a close from the server. The API's own origin has a list
+/// of its own, so the usual request needs no hashing.
 final class HTTPConnectionPool: @unchecked Sendable {
   /// How many idle connections are kept per origin; more are closed when handed back.
   let maxIdlePerOrigin: Int
   /// Connections idle for longer are not reused: servers close idle connections after a
   /// while, and one closed just as a request goes out would fail that request.
   let maxIdleSeconds: Double
-  private let idle = Locked<[String: [HTTPConnection]]>([:])
+  /// Connections idle for at least this long are checked for a close before reuse. One
+  /// used moments ago is not: the check costs a system call, and a connection closed
+  /// meanwhile is caught anyway when its answer does not come (and the request is retried).
+  static let checkAfterSeconds = 1.0
+  private let primary: HTTPEndpoint
+  private let lock = NSLock()
+  private var primaryIdle: [HTTPConnection] = []
+  private var otherIdle: [String: [HTTPConnection]] = [:]
 
-  init(maxIdlePerOrigin: Int, maxIdleSeconds: Double = 30) {
+  init(primary: HTTPEndpoint, maxIdlePerOrigin: Int, maxIdleSeconds: Double = 30) {
+    self.primary = primary
     self.maxIdlePerOrigin = max(1, maxIdlePerOrigin)
     self.maxIdleSeconds = maxIdleSeconds
   }
 
-  /// A live idle connection to `key`'s origin, or nil when there is none.
-  func checkOut(_ key: String) -> HTTPConnection? {
+  /// A live idle connection to the endpoint's origin, or nil when there is none.
+  func checkOut(_ endpoint: HTTPEndpoint) -> HTTPConnection? {
     let now = monotonicNow()
-    while let connection = idle.withLock({ $0[key]?.popLast() }) {
+    while let connection = pop(endpoint) {
       // A dropped connection is closed here, outside the lock, by its deinit.
-      if now - connection.idleSince <= maxIdleSeconds, connection.isReusable { return connection }
+      let idle = now - connection.idleSince
+      if idle > maxIdleSeconds { continue }
+      if idle < HTTPConnectionPool.checkAfterSeconds || connection.isReusable {
+        return connection
+      }
     }
     return nil
   }
 
   /// Takes back a connection whose last response was read to its end.
-  func checkIn(_ connection: HTTPConnection, _ key: String) {
+  func checkIn(_ connection: HTTPConnection, _ endpoint: HTTPEndpoint) {
     connection.idleSince = monotonicNow()
     connection.exchanges += 1
+    lock.lock()
+    defer { lock.unlock() }
     // One over the cap is closed when the caller lets go of it, outside the lock.
-    idle.withLock { all in
-      guard all[key, default: []].count < maxIdlePerOrigin else { return }
-      all[key, default: []].append(connection)
+    if endpoint === primary {
+      if primaryIdle.count < maxIdlePerOrigin { primaryIdle.append(connection) }
+    } else if otherIdle[endpoint.poolKey, default: []].count < maxIdlePerOrigin {
+      otherIdle[endpoint.poolKey, default: []].append(connection)
     }
   }
 
-  /// How many idle connections are kept for `key` right now.
-  func idleCount(_ key: String) -> Int { idle.withLock { $0[key]?.count ?? 0 } }
+  /// How many idle connections are kept for the endpoint's origin right now.
+  func idleCount(_ endpoint: HTTPEndpoint) -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return endpoint === primary ? primaryIdle.count : otherIdle[endpoint.poolKey]?.count ?? 0
+  }
+
+  private func pop(_ endpoint: HTTPEndpoint) -> HTTPConnection? {
+    lock.lock()
+    defer { lock.unlock() }
+    if endpoint === primary { return primaryIdle.popLast() }
+    return otherIdle[endpoint.poolKey]?.popLast()
+  }
 }

@@ -3,28 +3,32 @@ import Foundation
 
 /// Where plain HTTP requests go: the origin (scheme, host, port) and the path prefix that
 /// every request path is appended to.
-struct HTTPEndpoint: Sendable, Equatable {
-  var scheme: String
+///
+/// A class, so that the several requests, hops and errors that refer to it share one copy
+/// rather than retaining each of its strings on every request.
+final class HTTPEndpoint: Sendable {
+  let scheme: String
   /// The host without IPv6 brackets, as the resolver wants it.
-  var host: String
-  var port: Int
+  let host: String
+  let port: Int
   /// The path prefix without a trailing slash, e.g. `/v1alpha1`; empty for the root.
-  var basePath: String
+  let basePath: String
   /// How errors and traces name the server: `host`, or `host:port` when the URL named the
   /// port.
-  private(set) var description = ""
+  let description: String
   /// The `Host` header: the port only when it is not the scheme's default.
-  private(set) var hostHeader = ""
+  let hostHeader: String
   /// The key under which idle connections to this origin are pooled.
-  private(set) var poolKey = ""
+  let poolKey: String
 
   /// Reads an absolute http(s) URL; nil when it is not one.
-  init?(_ text: String) {
+  convenience init?(_ text: String) {
     guard let parts = URLComponents(string: text) else { return nil }
     self.init(parts)
   }
 
-  init?(_ parts: URLComponents) {
+  /// `keepPath: false` drops the path: a redirect's target already holds the whole path.
+  init?(_ parts: URLComponents, keepPath: Bool = true) {
     guard let scheme = parts.scheme?.lowercased(), scheme == "http" || scheme == "https",
       var host = parts.host, !host.isEmpty
     else { return nil }
@@ -33,7 +37,7 @@ struct HTTPEndpoint: Sendable, Equatable {
     self.host = host
     let standardPort = scheme == "https" ? 443 : 80
     port = parts.port ?? standardPort
-    var path = parts.percentEncodedPath
+    var path = keepPath ? parts.percentEncodedPath : ""
     while path.hasSuffix("/") { path.removeLast() }
     basePath = path
     // Worked out once: every request needs the Host header, every error the description.
@@ -53,7 +57,7 @@ struct HTTPEndpoint: Sendable, Equatable {
 }
 
 /// A redirect's destination: where to connect and what target to ask for there.
-struct RedirectTarget: Equatable {
+struct RedirectTarget {
   var endpoint: HTTPEndpoint
   /// The path and query to send in the request line.
   var target: String
@@ -64,10 +68,8 @@ struct RedirectTarget: Equatable {
     guard let base = URL(string: endpoint.url(target)),
       let resolved = URL(string: location.trimmingSpaces, relativeTo: base)?.absoluteURL,
       let parts = URLComponents(url: resolved, resolvingAgainstBaseURL: false),
-      var next = HTTPEndpoint(parts)
+      let next = HTTPEndpoint(parts, keepPath: false)
     else { return nil }
-    // The prefix is already part of the resolved path; nothing is prepended on this hop.
-    next.basePath = ""
     var full = parts.percentEncodedPath.isEmpty ? "/" : parts.percentEncodedPath
     if let query = parts.percentEncodedQuery { full += "?" + query }
     self.endpoint = next

@@ -5,27 +5,44 @@ struct ResponseHead {
   var status: Int
   /// The `x` of `HTTP/1.x`.
   var minorVersion: Int
-  var headers: [(name: String, value: String)]
+  var headers: [(name: String, value: String)] = []
+  /// The fields that frame the message, picked out while parsing so that no lookup runs
+  /// over all the headers again; repeated fields are joined with commas (RFC 9110, 5.3).
+  var contentLength: String?
+  var transferEncoding: String?
+  var connection: String?
 
   /// The first value of a header; `name` is given in lower case.
   func header(_ name: String) -> String? {
     headers.first { $0.name.equalsLowercased(name) }?.value
   }
 
-  /// The comma-separated tokens of every header of this name (given in lower case),
-  /// lower-cased.
-  func tokens(_ name: String) -> [String] {
-    headers.filter { $0.name.equalsLowercased(name) }.flatMap { h in
-      h.value.split(separator: ",").map { String($0).trimmingSpaces.lowercased() }
+  /// Adds a field, noting those that frame the message.
+  mutating func append(_ name: String, _ value: String) {
+    headers.append((name, value))
+    func join(_ old: String?) -> String { old.map { "\($0), \(value)" } ?? value }
+    switch name.utf8.count {
+    case 10 where name.equalsLowercased("connection"): connection = join(connection)
+    case 14 where name.equalsLowercased("content-length"): contentLength = join(contentLength)
+    case 17 where name.equalsLowercased("transfer-encoding"):
+      transferEncoding = join(transferEncoding)
+    default: break
     }
+  }
+
+  /// A list-valued field split into lower-cased tokens.
+  static func tokens(_ value: String?) -> [String] {
+    guard let value else { return [] }
+    return value.split(separator: ",").map { String($0).trimmingSpaces.lowercased() }
   }
 
   /// Whether the server lets the connection carry another request: HTTP/1.1 unless it
   /// says `close`, HTTP/1.0 only when it says `keep-alive`.
   var keepAlive: Bool {
-    let connection = tokens("connection")
-    if connection.contains("close") { return false }
-    return minorVersion >= 1 || connection.contains("keep-alive")
+    guard connection != nil else { return minorVersion >= 1 }
+    let tokens = ResponseHead.tokens(connection)
+    if tokens.contains("close") { return false }
+    return minorVersion >= 1 || tokens.contains("keep-alive")
   }
 }
 
@@ -112,7 +129,8 @@ enum ResponseHeadReader {
       guard head.headers.count < bounds.maxHeaderCount else {
         throw MalformedResponse(why: "more than \(bounds.maxHeaderCount) header fields")
       }
-      head.headers.append(try field(line))
+      let (name, value) = try field(line)
+      head.append(name, value)
     }
     return head
   }
@@ -145,7 +163,7 @@ enum ResponseHeadReader {
       throw MalformedResponse(why: "not an HTTP/1.x status line: '\(shown)'")
     }
     let status = Int(b[9] - 48) * 100 + Int(b[10] - 48) * 10 + Int(b[11] - 48)
-    var head = ResponseHead(status: status, minorVersion: Int(b[7] - 48), headers: [])
+    var head = ResponseHead(status: status, minorVersion: Int(b[7] - 48))
     head.headers.reserveCapacity(8)
     return head
   }

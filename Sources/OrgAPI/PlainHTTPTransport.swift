@@ -34,7 +34,8 @@ public final class PlainHTTPTransport: Transport, @unchecked Sendable {
     self.configuration = configuration
     self.endpoint = endpoint
     self.bounds = bounds
-    pool = HTTPConnectionPool(maxIdlePerOrigin: configuration.maxConnectionsPerHost)
+    pool = HTTPConnectionPool(
+      primary: endpoint, maxIdlePerOrigin: configuration.maxConnectionsPerHost)
   }
 
   public var targetDescription: String { endpoint.description }
@@ -109,6 +110,10 @@ public final class PlainHTTPTransport: Transport, @unchecked Sendable {
           detail: "more than \(PlainHTTPTransport.maxRedirects) redirects")
       }
       discard(exchange, limits: limits)
+      // After Ctrl-C nothing more goes out, not even the next hop of a redirect.
+      if limits.isCancelled() {
+        throw TransportError(.cancelled, host: next.endpoint.description, detail: "cancelled")
+      }
       hop = next
     }
   }
@@ -118,10 +123,6 @@ public final class PlainHTTPTransport: Transport, @unchecked Sendable {
   /// connection: the server dropped it while idle and never saw this request.
   private func exchange(_ hop: Hop, limits: WaitLimits) throws -> Exchange {
     let bytes = try HTTPRequestWriter.bytes(hop)
-    // After Ctrl-C nothing more goes out, not even the next hop of a redirect.
-    if limits.isCancelled() {
-      throw TransportError(.cancelled, host: hop.endpoint.description, detail: "cancelled")
-    }
     var fresh = false
     while true {
       let (connection, reused) = try connection(to: hop.endpoint, fresh: fresh, limits: limits)
@@ -145,14 +146,14 @@ public final class PlainHTTPTransport: Transport, @unchecked Sendable {
   private func connection(to endpoint: HTTPEndpoint, fresh: Bool, limits: WaitLimits) throws
     -> (HTTPConnection, reused: Bool)
   {
-    if !fresh, let pooled = pool.checkOut(endpoint.poolKey) {
-      pooled.resetReceived()
+    if !fresh, let pooled = pool.checkOut(endpoint) {
+      pooled.startExchange()
       return (pooled, true)
     }
     do {
-      return (
-        try HTTPConnection.open(host: endpoint.host, port: endpoint.port, limits: limits), false
-      )
+      let opened = try HTTPConnection.open(host: endpoint.host, port: endpoint.port, limits: limits)
+      opened.startExchange()
+      return (opened, false)
     } catch {
       throw failure(error, endpoint)
     }
@@ -164,7 +165,7 @@ public final class PlainHTTPTransport: Transport, @unchecked Sendable {
     guard exchange.head.keepAlive, exchange.body.isComplete,
       exchange.body.framing != .untilClose
     else { return }
-    pool.checkIn(exchange.body.connection, exchange.endpoint.poolKey)
+    pool.checkIn(exchange.body.connection, exchange.endpoint)
   }
 
   /// Reads a redirect's small body so the connection can be reused; a large or slow one
@@ -261,6 +262,11 @@ final class BodyStream: @unchecked Sendable {
   /// The next piece, nil at the end (the connection then goes back to the pool).
   func next() throws -> [UInt8]? {
     guard let current = exchange else { return nil }
+    // Checked for every piece, not only while waiting: a fast download must stop too.
+    if limits.isCancelled() {
+      exchange = nil
+      throw ShellError.interrupted
+    }
     do {
       if let piece = try current.body.next(max: BodyStream.pieceSize, limits: limits) {
         return piece

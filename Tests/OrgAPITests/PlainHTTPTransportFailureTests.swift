@@ -178,7 +178,7 @@ import Testing
     let t = try T.transport(server)
     let e = try #require(failure { try t.send(T.get("/slow"), isCancelled: { flag.current }) })
     #expect(e.reason == .cancelled)
-    #expect(t.pool.idleCount(t.endpoint.poolKey) == 0)
+    #expect(t.pool.idleCount(t.endpoint) == 0)
   }
 
   @Test func cancellationStopsAStreamedBody() throws {
@@ -280,7 +280,7 @@ import Testing
     }
     #expect(wrong.current == 0)
     #expect(server.requests.count == 400)
-    #expect(t.pool.idleCount(t.endpoint.poolKey) <= 16)
+    #expect(t.pool.idleCount(t.endpoint) <= 16)
   }
 
   @Test func retryAfterFromA429GoesThroughTheClient() throws {

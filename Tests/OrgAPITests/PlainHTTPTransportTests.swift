@@ -74,7 +74,7 @@ import Testing
     let bodies = try (0..<5).map { _ in try t.send(Self.get("/x"), isCancelled: { false }).body }
     #expect(Set(bodies).count == 1)
     #expect(server.requests.count == 5)
-    #expect(t.pool.idleCount(t.endpoint.poolKey) == 1)
+    #expect(t.pool.idleCount(t.endpoint) == 1)
   }
 
   @Test func headerValuesWithLineBreaksAreRefused() throws {
@@ -109,7 +109,7 @@ import Testing
     let t = try Self.transport(server)
     let response = try t.send(Self.get("/x"), isCancelled: { false })
     #expect(String(decoding: response.body, as: UTF8.self) == "all of it")
-    #expect(t.pool.idleCount(t.endpoint.poolKey) == 0)
+    #expect(t.pool.idleCount(t.endpoint) == 0)
   }
 
   @Test func interimAnswersAreSkipped() throws {
@@ -206,7 +206,7 @@ import Testing
     #expect(received == body)
     #expect(pieces >= 5)
     #expect(try stream.next() == nil)
-    #expect(t.pool.idleCount(t.endpoint.poolKey) == 1)
+    #expect(t.pool.idleCount(t.endpoint) == 1)
   }
 
   @Test func closingAStreamEarlyDropsItsConnection() throws {
@@ -218,7 +218,7 @@ import Testing
     #expect(try stream.next() != nil)
     stream.close()
     #expect(try stream.next() == nil)
-    #expect(t.pool.idleCount(t.endpoint.poolKey) == 0)
+    #expect(t.pool.idleCount(t.endpoint) == 0)
   }
 
   // MARK: Selection
