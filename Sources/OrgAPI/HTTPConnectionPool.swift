@@ -44,16 +44,36 @@ final class HTTPConnectionPool: @unchecked Sendable {
 
   /// Takes back a connection whose last response was read to its end.
   func checkIn(_ connection: HTTPConnection, _ endpoint: HTTPEndpoint) {
-    connection.idleSince = monotonicNow()
+    let now = monotonicNow()
+    connection.idleSince = now
     connection.exchanges += 1
     lock.lock()
-    defer { lock.unlock() }
     // One over the cap is closed when the caller lets go of it, outside the lock.
+    var expired: [HTTPConnection] = []
     if endpoint === primary {
+      expired = HTTPConnectionPool.prune(&primaryIdle, before: now - maxIdleSeconds)
       if primaryIdle.count < maxIdlePerOrigin { primaryIdle.append(connection) }
-    } else if otherIdle[endpoint.poolKey, default: []].count < maxIdlePerOrigin {
-      otherIdle[endpoint.poolKey, default: []].append(connection)
+    } else {
+      var list = otherIdle.removeValue(forKey: endpoint.poolKey) ?? []
+      expired = HTTPConnectionPool.prune(&list, before: now - maxIdleSeconds)
+      if list.count < maxIdlePerOrigin { list.append(connection) }
+      otherIdle[endpoint.poolKey] = list
     }
+    lock.unlock()
+    // Closed here, after the lock is released.
+    expired.removeAll()
+  }
+
+  /// Takes out the connections idle since before `cutoff`. Handed back in order, the
+  /// oldest are at the front; without this, ones at the bottom of a list that is never
+  /// emptied would stay open (and, once the server closes them, half-closed) for good.
+  private static func prune(_ list: inout [HTTPConnection], before cutoff: Double)
+    -> [HTTPConnection]
+  {
+    guard let first = list.first, first.idleSince < cutoff else { return [] }
+    let stale = list.prefix { $0.idleSince < cutoff }
+    list.removeFirst(stale.count)
+    return Array(stale)
   }
 
   /// How many idle connections are kept for the endpoint's origin right now.

@@ -77,6 +77,29 @@ import Testing
     #expect(t.pool.idleCount(t.endpoint) == 1)
   }
 
+  @Test func thePoolDropsLongIdleConnectionsAndKeepsAtMostItsCap() throws {
+    let server = try ScriptedServer { _ in .json(200, "{}") }
+    defer { server.stop() }
+    let endpoint = try #require(HTTPEndpoint(server.url))
+    let limits = WaitLimits(deadline: .infinity, idle: 10, isCancelled: { false })
+    func open() throws -> HTTPConnection {
+      try HTTPConnection.open(host: endpoint.host, port: endpoint.port, limits: limits)
+    }
+    let pool = HTTPConnectionPool(primary: endpoint, maxIdlePerOrigin: 2, maxIdleSeconds: 30)
+    let old = try open()
+    pool.checkIn(old, endpoint)
+    pool.checkIn(try open(), endpoint)
+    pool.checkIn(try open(), endpoint)
+    #expect(pool.idleCount(endpoint) == 2)
+    // The first has been idle for a minute: the next hand-back closes it.
+    old.idleSince -= 60
+    pool.checkIn(try open(), endpoint)
+    #expect(pool.idleCount(endpoint) == 2)
+    #expect(pool.checkOut(endpoint) !== old)
+    #expect(pool.checkOut(endpoint) !== old)
+    #expect(pool.checkOut(endpoint) == nil)
+  }
+
   @Test func headerValuesWithLineBreaksAreRefused() throws {
     let server = try ScriptedServer { _ in .json(200, "{}") }
     defer { server.stop() }
