@@ -125,21 +125,23 @@ struct StateFileClaimTests {
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let file = dir + "/state.json"
+    // Another process holds the lock; it says so once it has it.
     let holder = Process()
-    holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-    holder.arguments = ["--exclusive", file + ".lock", "sleep", "5"]
+    holder.executableURL = URL(fileURLWithPath: "/bin/sh")
+    holder.arguments = [
+      "-c", "exec 9>\"$0\"; flock --exclusive 9; echo locked; exec sleep 30", file + ".lock",
+    ]
+    let ready = Pipe()
+    holder.standardOutput = ready
     try holder.run()
     defer { holder.terminate() }
-    var refused: StateFileError?
-    for _ in 0..<50 {
-      do {
-        _ = try EmulatorEngine(options: .init(stateFile: file))
-      } catch {
-        refused = error
-        break
-      }
-      usleep(50_000)
+    let line = String(decoding: ready.fileHandleForReading.availableData, as: UTF8.self)
+    #expect(line.hasPrefix("locked"))
+    #expect {
+      _ = try EmulatorEngine(options: .init(stateFile: file))
+    } throws: { error in
+      (error as? StateFileError)?.message.contains("in use by another astrosh") == true
     }
-    #expect(refused?.message.contains("in use by another astrosh") == true)
   }
+
 }
