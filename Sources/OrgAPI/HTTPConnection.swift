@@ -250,7 +250,9 @@ final class HTTPConnection: @unchecked Sendable {
       start = 0
       return
     }
-    guard capacity < limit else { throw SocketFailure(.other, "limit") }
+    guard capacity < limit else {
+      throw SocketFailure(.other, "the answer does not fit in \(limit >> 10) KB of buffer")
+    }
     let size = min(capacity * 2, limit)
     let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
     grown.update(from: storage, count: end)
