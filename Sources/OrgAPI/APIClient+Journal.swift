@@ -18,11 +18,15 @@ extension APIClient {
     case .none:
       break
     }
-    // After Ctrl-C nothing new goes out, so nothing new is marked as going out either.
+    // After Ctrl-C nothing new goes out, so nothing new is marked as going out either:
+    // the pending line is written only as the request is handed to the transport.
     if io.isCancelled() { throw ShellError.interrupted }
-    try journal.begin(claim, call, redactor: redactor)
+    var marked = false
     do {
-      let result = try send(call, io: io).collect()
+      let result = try send(call, io: io) {
+        try journal.begin(claim, call, redactor: self.redactor)
+        marked = true
+      }.collect()
       try journal.complete(claim, call, result: result, found: false, redactor: redactor)
       return .value(result)
     } catch let error as ShellError {
@@ -32,7 +36,7 @@ extension APIClient {
       }
       // A refusal changed nothing, so a rerun sends the call again; after a server
       // error, a broken connection or Ctrl-C the outcome is unknown and stays pending.
-      if error.category == .apiClient { try journal.fail(claim, call, error: error) }
+      if marked, error.category == .apiClient { try journal.fail(claim, call, error: error) }
       throw error
     }
   }

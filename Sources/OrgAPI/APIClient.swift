@@ -97,7 +97,12 @@ public final class APIClient: @unchecked Sendable {
     return try send(call, io: io)
   }
 
-  func send(_ call: APICall, io: CallIO) throws -> PipelineData {
+  /// Sends a call with retries. `goingOut` runs once, just before the first attempt is
+  /// handed to the transport (after any rate-limit wait), so the journal marks a change
+  /// as pending only when it really leaves.
+  func send(_ call: APICall, io: CallIO, goingOut: (() throws -> Void)? = nil) throws
+    -> PipelineData
+  {
     let request = call.request(token: configuration.token)
     if call.operation.requiresAuth, configuration.token == nil {
       throw ShellError(
@@ -115,6 +120,10 @@ public final class APIClient: @unchecked Sendable {
       // After Ctrl-C nothing new goes out, not even a retry.
       if io.isCancelled() { throw ShellError.interrupted }
       try limiter.acquire(call.operation.method, isCancelled: io.isCancelled)
+      if attempt == 1 {
+        if io.isCancelled() { throw ShellError.interrupted }
+        try goingOut?()
+      }
       traceRequest(id, request, attempt: attempt, io: io)
       let started = configuration.clock.now()
       let outcome = exchange(
