@@ -60,7 +60,8 @@ enum FileBuiltins {
         result: #"{"a":[1,2]}"#),
       Example(
         "Stream an NDJSON file through a filter",
-        #"[{outcome: "FAILED"}, {outcome: "OK"}] | save --force "/tmp/astrosh-open-2.ndjson"; open "/tmp/astrosh-open-2.ndjson" | where outcome == "FAILED" | count"#,
+        #"[{outcome: "FAILED"}, {outcome: "OK"}] | save --force "/tmp/astrosh-open-2.ndjson"; "#
+          + #"open "/tmp/astrosh-open-2.ndjson" | where outcome == "FAILED" | count"#,
         result: "1"),
     ]
   ) { call in
@@ -136,7 +137,8 @@ enum FileBuiltins {
     examples: [
       Example(
         "Save records as CSV and read the text back",
-        #"[{a: 1, b: "x,y"}] | save --force "/tmp/astrosh-save-1.csv"; open --format text "/tmp/astrosh-save-1.csv""#,
+        #"[{a: 1, b: "x,y"}] | save --force "/tmp/astrosh-save-1.csv"; "#
+          + #"open --format text "/tmp/astrosh-save-1.csv""#,
         result: #""a,b\n1,\"x,y\"\n""#)
     ]
   ) { call in

@@ -19,7 +19,8 @@ enum FilterBuiltins {
     examples: [
       Example(
         "Keep the pending domains",
-        #"[{name: "a.example", status: "PENDING"}, {name: "b.example", status: "VERIFIED"}] | where status == "PENDING""#,
+        #"[{name: "a.example", status: "PENDING"}, {name: "b.example", status: "VERIFIED"}] "#
+          + #"| where status == "PENDING""#,
         result: #"[{"name":"a.example","status":"PENDING"}]"#),
       Example(
         "Use a closure with a named parameter", "[1, 5, 2, 8] | where {|n| $n > 3}",

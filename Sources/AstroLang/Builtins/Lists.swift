@@ -84,7 +84,8 @@ enum ListBuiltins {
         "Group domains by status",
         #"[{n: "a", s: "PENDING"}, {n: "b", s: "OK"}, {n: "c", s: "PENDING"}] | group_by s"#,
         result:
-          #"{"PENDING":[{"n":"a","s":"PENDING"},{"n":"c","s":"PENDING"}],"OK":[{"n":"b","s":"OK"}]}"#
+          #"{"PENDING":[{"n":"a","s":"PENDING"},{"n":"c","s":"PENDING"}],"#
+          + #""OK":[{"n":"b","s":"OK"}]}"#
       )
     ]
   ) { call in
