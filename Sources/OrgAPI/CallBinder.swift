@@ -93,6 +93,11 @@ public struct CallBinder: Sendable {
         "empty_argument", "\(operation.name): \(name) is empty",
         hint: "give a non-empty id; an empty CSV cell or a missing field is a common cause")
     }
+    // `.` and `..` would be folded by a proxy that normalises paths, sending the call to
+    // another resource.
+    for name in params where path[name] == "." || path[name] == ".." {
+      throw usage("invalid_argument", "\(operation.name): '\(path[name]!)' is not a valid \(name)")
+    }
     if bodyArg == nil, operation.body != nil, case .record(let r)? = item {
       bodyArg = try bodyFromItem(r)
     }

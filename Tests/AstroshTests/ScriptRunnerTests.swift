@@ -27,6 +27,12 @@ struct ScriptRunnerTests {
     #expect(result.status == 0)
   }
 
+  @Test func dotSegmentsAreNotIds() throws {
+    let result = try Binary.run(["--sandbox", "-c", "delete_managed_domain demo-org .."])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("'..' is not a valid domainId"))
+  }
+
   @Test func anEmptyOrganizationOptionIsAUsageError() throws {
     let result = try Binary.run(["--organization=", "-c", "print 1"])
     #expect(result.status == 2)
