@@ -12,10 +12,13 @@ public struct CallBinder: Sendable {
   public let operation: Operation
   /// Flags that are not part of the operation but of the builtin (`raw`, `keep-going`).
   public let extraFlags: Set<String>
+  /// The path parameters' names in positional order, listed once rather than per item.
+  private let params: [String]
 
   public init(operation: Operation, extraFlags: Set<String> = []) {
     self.operation = operation
     self.extraFlags = extraFlags
+    params = operation.pathParams.map(\.name)
   }
 
   /// The flag arguments, sorted by what they set. Unknown flags fail here, once, before
@@ -64,7 +67,7 @@ public struct CallBinder: Sendable {
   ) throws -> APICall {
     var (pathArgs, bodyArg) = try splitPositional(positional)
     var path: [String: String] = [:]
-    let params = operation.pathParams.map(\.name)
+    path.reserveCapacity(params.count)
     // Without piped items, one argument short means the organization was left out:
     // `verify_managed_domain d1` uses the default organization.
     if item == nil, params.count >= 2, pathArgs.count == params.count - 1,
@@ -88,15 +91,18 @@ public struct CallBinder: Sendable {
     }
     // An empty id would collapse the path onto another operation's
     // (`POST /organizations/` creates an organization), so it never goes out.
-    for name in params where path[name]?.allSatisfy(\.isWhitespace) ?? true {
-      throw usage(
-        "empty_argument", "\(operation.name): \(name) is empty",
-        hint: "give a non-empty id; an empty CSV cell or a missing field is a common cause")
-    }
     // `.` and `..` would be folded by a proxy that normalises paths, sending the call to
     // another resource.
-    for name in params where path[name] == "." || path[name] == ".." {
-      throw usage("invalid_argument", "\(operation.name): '\(path[name]!)' is not a valid \(name)")
+    for name in params {
+      let value = path[name] ?? ""
+      if Self.isBlank(value) {
+        throw usage(
+          "empty_argument", "\(operation.name): \(name) is empty",
+          hint: "give a non-empty id; an empty CSV cell or a missing field is a common cause")
+      }
+      if value == "." || value == ".." {
+        throw usage("invalid_argument", "\(operation.name): '\(value)' is not a valid \(name)")
+      }
     }
     if bodyArg == nil, operation.body != nil, case .record(let r)? = item {
       bodyArg = try bodyFromItem(r)
@@ -105,6 +111,13 @@ public struct CallBinder: Sendable {
     let query = try buildQuery(flags.query)
     return APICall(
       operation: operation, pathValues: path, query: query, body: body, raw: raw)
+  }
+
+  /// Empty or only white space. A visible ASCII first character settles it at once,
+  /// as it does for every real id; only the rest is looked at character by character.
+  static func isBlank(_ value: String) -> Bool {
+    if let first = value.utf8.first, first > 32, first < 127 { return false }
+    return value.allSatisfy(\.isWhitespace)
   }
 
   // MARK: Positional arguments

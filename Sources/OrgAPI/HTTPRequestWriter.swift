@@ -14,11 +14,11 @@ enum HTTPRequestWriter {
     }
     var out: [UInt8] = []
     out.reserveCapacity(256 + (hop.body?.count ?? 0))
-    out.append(contentsOf: hop.method.utf8)
+    out.appendUTF8(of: hop.method)
     out.append(32)
-    out.append(contentsOf: hop.target.utf8)
-    out.append(contentsOf: " HTTP/1.1\r\nHost: ".utf8)
-    out.append(contentsOf: hop.endpoint.hostHeader.utf8)
+    out.appendUTF8(of: hop.target)
+    out.append(contentsOf: versionAndHost)
+    out.appendUTF8(of: hop.endpoint.hostHeader)
     out.append(contentsOf: crlf)
     for (name, value) in hop.headers where !managed.contains(where: name.equalsLowercased) {
       guard !name.isEmpty, isClean(name, allowSpace: false), isClean(value, allowSpace: true)
@@ -27,9 +27,10 @@ enum HTTPRequestWriter {
           .other, host: hop.endpoint.description,
           detail: "the header '\(name)' contains a control character")
       }
-      out.append(contentsOf: name.utf8)
-      out.append(contentsOf: ": ".utf8)
-      out.append(contentsOf: value.utf8)
+      out.appendUTF8(of: name)
+      out.append(UInt8(ascii: ":"))
+      out.append(UInt8(ascii: " "))
+      out.appendUTF8(of: value)
       out.append(contentsOf: crlf)
     }
     if let body = hop.body {
@@ -44,23 +45,54 @@ enum HTTPRequestWriter {
   }
 
   private static let crlf: [UInt8] = [13, 10]
+  private static let versionAndHost = Array(" HTTP/1.1\r\nHost: ".utf8)
 
   /// No control characters (a CR or LF would let a value start a header of its own).
   private static func isClean(_ text: String, allowSpace: Bool) -> Bool {
-    text.utf8.allSatisfy { b in
-      b == 9 ? allowSpace : b >= 32 && b != 127 && (allowSpace || b != 32)
+    text.withUTF8Bytes { bytes in
+      for b in bytes where b == 9 ? !allowSpace : b < 32 || b == 127 || (!allowSpace && b == 32) {
+        return false
+      }
+      return true
     }
   }
 }
 
+extension Array where Element == UInt8 {
+  /// Appends the UTF-8 bytes of `text` in one copy.
+  @inline(__always)
+  mutating func appendUTF8(of text: String) {
+    text.withUTF8Bytes { append(contentsOf: $0) }
+  }
+}
+
 extension String {
+  /// Runs `body` over the UTF-8 bytes in one buffer. A native string lends its storage
+  /// (a small one is copied to the stack), so nothing is allocated. The request and
+  /// response paths use it for every header: a loop over a buffer compiles to far less
+  /// than a walk over `utf8` by its indices.
+  @inline(__always)
+  func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
+    return try Array(utf8).withUnsafeBufferPointer(body)
+  }
+
   /// Whether this equals `lower` (lower-case ASCII) ignoring ASCII case, without the
-  /// allocations of `lowercased()`: header names are compared on every response.
+  /// allocations of `lowercased()`: header names are compared on every request.
   func equalsLowercased(_ lower: String) -> Bool {
-    let mine = utf8
-    guard mine.count == lower.utf8.count else { return false }
-    return zip(mine, lower.utf8).allSatisfy { a, b in
-      a == b || (a >= 65 && a <= 90 && a + 32 == b)
+    withUTF8Bytes { $0.equalsLowercased(lower) }
+  }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+  /// Whether these bytes spell `lower` (lower-case ASCII) ignoring ASCII case.
+  func equalsLowercased(_ lower: String) -> Bool {
+    lower.withUTF8Bytes { theirs in
+      guard count == theirs.count else { return false }
+      for (a, b) in zip(self, theirs) where a != b && !(a >= 65 && a <= 90 && a + 32 == b) {
+        return false
+      }
+      return true
     }
   }
 }
