@@ -1,27 +1,38 @@
 import AstroCore
 
 /// The status line and headers of an HTTP/1.x response.
+///
+/// Only the fields that frame the message are turned into strings while parsing; the
+/// rest stay as the bytes that came, split on demand (`headers`). A successful call never
+/// asks, and building a dozen strings per response was a tenth of a bulk run's work.
 struct ResponseHead {
   var status: Int
   /// The `x` of `HTTP/1.x`.
   var minorVersion: Int
-  var headers: [(name: String, value: String)] = []
+  /// The head as received: status line, header lines and the blank line.
+  var raw: [UInt8] = []
   /// The fields that frame the message, picked out while parsing so that no lookup runs
   /// over all the headers again; repeated fields are joined with commas (RFC 9110, 5.3).
   var contentLength: String?
   var transferEncoding: String?
   var connection: String?
 
+  /// Every header field in order, split out of `raw`.
+  var headers: [(name: String, value: String)] { ResponseHeadReader.fields(of: raw) }
+
   /// The first value of a header; `name` is given in lower case.
   func header(_ name: String) -> String? {
     headers.first { $0.name.equalsLowercased(name) }?.value
   }
 
-  /// Adds a field, noting those that frame the message.
-  mutating func append(_ name: String, _ value: String) {
-    headers.append((name, value))
-    func join(_ old: String?) -> String { old.map { "\($0), \(value)" } ?? value }
-    switch name.utf8.count {
+  /// Notes a field if it frames the message. `name` is the field's bytes; its value is
+  /// made a string only then.
+  mutating func note(_ name: UnsafeBufferPointer<UInt8>, _ value: () -> String) {
+    func join(_ old: String?) -> String {
+      let v = value()
+      return old.map { "\($0), \(v)" } ?? v
+    }
+    switch name.count {
     case 10 where name.equalsLowercased("connection"): connection = join(connection)
     case 14 where name.equalsLowercased("content-length"): contentLength = join(contentLength)
     case 17 where name.equalsLowercased("transfer-encoding"):
@@ -116,7 +127,7 @@ enum ResponseHeadReader {
     return nil
   }
 
-  /// Parses the status line and header fields, one line at a time.
+  /// Parses the status line and checks every header field, one line at a time.
   static func parse(_ bytes: UnsafeBufferPointer<UInt8>, bounds: HTTPLimits) throws
     -> ResponseHead
   {
@@ -125,14 +136,36 @@ enum ResponseHeadReader {
       throw MalformedResponse(why: "the status line is missing")
     }
     var head = try statusLine(first)
+    var count = 0
     while let line = lines.next(), !line.isEmpty {
-      guard head.headers.count < bounds.maxHeaderCount else {
+      guard count < bounds.maxHeaderCount else {
         throw MalformedResponse(why: "more than \(bounds.maxHeaderCount) header fields")
       }
-      let (name, value) = try field(line)
-      head.append(name, value)
+      count += 1
+      let (name, value) = try split(line)
+      head.note(UnsafeBufferPointer(rebasing: name)) {
+        String(decoding: value, as: UTF8.self)
+      }
     }
+    head.raw = Array(bytes)
     return head
+  }
+
+  /// The header fields of a head that `parse` accepted.
+  static func fields(of raw: [UInt8]) -> [(name: String, value: String)] {
+    raw.withUnsafeBufferPointer { bytes in
+      var lines = LineScanner(bytes: bytes)
+      _ = lines.next()
+      var out: [(name: String, value: String)] = []
+      while let line = lines.next(), !line.isEmpty, let field = try? split(line) {
+        out.append(
+          (
+            String(decoding: field.name, as: UTF8.self),
+            String(decoding: field.value, as: UTF8.self)
+          ))
+      }
+      return out
+    }
   }
 
   /// The lines of a head, each without its CRLF or bare LF.
@@ -163,13 +196,12 @@ enum ResponseHeadReader {
       throw MalformedResponse(why: "not an HTTP/1.x status line: '\(shown)'")
     }
     let status = Int(b[9] - 48) * 100 + Int(b[10] - 48) * 10 + Int(b[11] - 48)
-    var head = ResponseHead(status: status, minorVersion: Int(b[7] - 48))
-    head.headers.reserveCapacity(8)
-    return head
+    return ResponseHead(status: status, minorVersion: Int(b[7] - 48))
   }
 
-  private static func field(_ line: Slice<UnsafeBufferPointer<UInt8>>) throws -> (
-    name: String, value: String
+  /// A header line's name and value, the value without surrounding blanks.
+  private static func split(_ line: Slice<UnsafeBufferPointer<UInt8>>) throws -> (
+    name: Slice<UnsafeBufferPointer<UInt8>>, value: Slice<UnsafeBufferPointer<UInt8>>
   ) {
     var colon = line.startIndex
     while colon < line.endIndex, line[colon] != 58, line[colon] != 32, line[colon] != 9 {
@@ -184,10 +216,7 @@ enum ResponseHeadReader {
     var to = line.endIndex
     while from < to, line[from] == 32 || line[from] == 9 { from += 1 }
     while to > from, line[to - 1] == 32 || line[to - 1] == 9 { to -= 1 }
-    return (
-      String(decoding: line[line.startIndex..<colon], as: UTF8.self),
-      String(decoding: line[from..<to], as: UTF8.self)
-    )
+    return (line[line.startIndex..<colon], line[from..<to])
   }
 
   private static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }

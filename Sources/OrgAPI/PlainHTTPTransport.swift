@@ -54,7 +54,7 @@ public final class PlainHTTPTransport: Transport, @unchecked Sendable {
       throw failure(error, exchange.endpoint)
     }
     finish(exchange)
-    return APIResponse(status: exchange.head.status, headers: exchange.head.headers, body: body)
+    return APIResponse(status: exchange.head.status, rawHead: exchange.head.raw, body: body)
   }
 
   /// Returns once the headers are in; the deadline covers only that part, and the body

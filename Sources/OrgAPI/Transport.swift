@@ -37,17 +37,43 @@ public struct APIRequest: Sendable {
 /// The answer to an `APIRequest`.
 public struct APIResponse: Sendable {
   public var status: Int
-  public var headers: [(name: String, value: String)]
   public var body: [UInt8]
+  private var fields: HeaderFields
+
+  public var headers: [(name: String, value: String)] {
+    get { fields.list }
+    set { fields = .list(newValue) }
+  }
 
   public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
     self.status = status
-    self.headers = headers
     self.body = body
+    fields = .list(headers)
+  }
+
+  /// An answer whose header fields are split out of `rawHead` only if someone asks.
+  init(status: Int, rawHead: [UInt8], body: [UInt8]) {
+    self.status = status
+    self.body = body
+    fields = .rawHead(rawHead)
   }
 
   public func header(_ name: String) -> String? {
     headers.first { $0.name.lowercased() == name.lowercased() }?.value
+  }
+}
+
+/// The header fields of an answer: a list, or the bytes of an HTTP head as received
+/// (split on demand; see `ResponseHead`).
+private enum HeaderFields: Sendable {
+  case list([(name: String, value: String)])
+  case rawHead([UInt8])
+
+  var list: [(name: String, value: String)] {
+    switch self {
+    case .list(let fields): return fields
+    case .rawHead(let bytes): return ResponseHeadReader.fields(of: bytes)
+    }
   }
 }
 
