@@ -63,6 +63,8 @@ public final class BulkRunner: @unchecked Sendable {
   private let input: ValueStream
   private let workers: Int
   private let window: Int
+  /// The most items the consumer pulls from upstream per turn of the lock.
+  private static let pullBatch = 8
   private let policy: FailurePolicy
   private var keepGoing: Bool { policy.keepsGoing }
   private let work: Work
@@ -71,9 +73,13 @@ public final class BulkRunner: @unchecked Sendable {
   private let isCancelled: @Sendable () -> Bool
   private let onFinish: @Sendable (BulkSummary) -> Void
   private let cond = NSCondition()
-  /// Signalled once per queued item (and to release idle workers at the end), so workers
-  /// wait here rather than on `cond`, whose broadcasts are for the consumer.
+  /// Where a worker with nothing to do sleeps, rather than on `cond`, whose broadcasts
+  /// are for the consumer. It is signalled only for workers counted in `idle`: a busy
+  /// worker takes its next item as it hands in a result, under the same lock, so a
+  /// steady run passes items along without putting threads to sleep and waking them.
   private let workReady = DispatchSemaphore(value: 0)
+  /// Workers waiting on `workReady` that no signal has been set aside for yet.
+  private var idle = 0
   /// Signals of `workReady` owed; they are sent once the lock is released, so that a woken
   /// worker does not at once block on the lock its waker still holds.
   private var wakes = 0
@@ -153,10 +159,19 @@ public final class BulkRunner: @unchecked Sendable {
         continue
       }
       if !inputDone, !halted, nextIndex - nextEmit < window {
+        // While every worker is busy, pulled items would only wait in the queue, so
+        // several are pulled per turn of the lock, which 32 workers contend for; an idle
+        // worker gets its item at once.
+        let batch = idle > 0 ? 1 : min(window - (nextIndex - nextEmit), Self.pullBatch)
         unlockAndWake()
-        let pulled = Result { try input.next() }
+        var pulled: [Result<Value?, Error>] = []
+        while pulled.count < batch {
+          let one = Result { try input.next() }
+          pulled.append(one)
+          guard case .success(.some) = one else { break }
+        }
         cond.lock()
-        try dispatch(pulled)
+        for one in pulled { try dispatch(one) }
         continue
       }
       if wakes > 0 {
@@ -197,13 +212,17 @@ public final class BulkRunner: @unchecked Sendable {
       releaseWorkers()
       progress?.setTotal(nextIndex)
     case .success(let item?):
+      // A worker's failure may have halted the run while the lock was let go for the pull.
+      guard !halted else { return }
       queue.append((nextIndex, item))
       nextIndex += 1
-      if active < workers {
+      if idle > 0 {
+        idle -= 1
+        wakes += 1
+      } else if active < workers {
         active += 1
         Thread { [self] in workLoop() }.start()
       }
-      wakes += 1
     }
   }
 
@@ -216,9 +235,11 @@ public final class BulkRunner: @unchecked Sendable {
     releaseWorkers()
   }
 
-  /// Wakes every idle worker so it sees that no more items will come.
+  /// Wakes every idle worker so it sees that no more items will come; busy ones see it
+  /// when they hand in their result.
   private func releaseWorkers() {
-    wakes += workers
+    wakes += idle
+    idle = 0
   }
 
   /// Releases the lock, then sends the signals owed.
@@ -232,12 +253,10 @@ public final class BulkRunner: @unchecked Sendable {
   /// Runs items until the input is done. A worker idle for a second exits, so a consumer
   /// that stops reading early leaves no threads behind; the next item starts a new one.
   private func workLoop() {
+    cond.lock()
     while true {
-      let woken = workReady.wait(timeout: .now() + 1) == .success
-      cond.lock()
       guard !queue.isEmpty else {
-        if inputDone || halted || !woken { break }
-        cond.unlock()
+        if inputDone || halted || !awaitWork() { break }
         continue
       }
       let job = queue.removeFirst()
@@ -263,11 +282,26 @@ public final class BulkRunner: @unchecked Sendable {
       // The consumer waits only for the next result in order (or for a halt); waking it
       // for any other result would cost a context switch for nothing.
       if job.index == nextEmit || halted { cond.broadcast() }
-      unlockAndWake()
     }
     active -= 1
     cond.broadcast()
     unlockAndWake()
+  }
+
+  /// Sleeps until an item is queued or the run ends (caller holds the lock, and holds it
+  /// again on return). False after a second with nothing to do: the worker should exit.
+  private func awaitWork() -> Bool {
+    idle += 1
+    unlockAndWake()
+    let woken = workReady.wait(timeout: .now() + 1) == .success
+    cond.lock()
+    if woken { return true }
+    // Timed out. Idle workers are interchangeable: while some have no signal set aside,
+    // this one leaves their number. When all have one, one of those is this worker's,
+    // on its way, and the next wait returns at once.
+    guard idle > 0 else { return true }
+    idle -= 1
+    return !queue.isEmpty
   }
 
   private func finish() {
