@@ -49,10 +49,22 @@ extension APICall {
   /// The HTTP request for this call, with the headers every request carries.
   /// `Authorization` is added only when the operation needs it and a token is known.
   public func request(token: String?) -> APIRequest {
-    var headers: [(name: String, value: String)] = [
-      ("Accept", "application/json"), ("User-Agent", AstroshVersion.userAgent),
-    ]
-    if operation.requiresAuth, let token { headers.append(("Authorization", "Bearer \(token)")) }
+    request(authorization: token.map(APICall.authorization))
+  }
+
+  /// The `Authorization` value for a token. The client makes it once per session, not
+  /// once per request.
+  static func authorization(_ token: String) -> String { "Bearer \(token)" }
+
+  /// The request, with the `Authorization` value already made from the token.
+  func request(authorization: String?) -> APIRequest {
+    var headers: [(name: String, value: String)] = []
+    headers.reserveCapacity(4)
+    headers.append(("Accept", "application/json"))
+    headers.append(("User-Agent", AstroshVersion.userAgent))
+    if operation.requiresAuth, let authorization {
+      headers.append(("Authorization", authorization))
+    }
     var bytes: [UInt8]?
     if operation.body != nil {
       bytes = Array(JSON.serialize(body ?? .record(Record())).utf8)

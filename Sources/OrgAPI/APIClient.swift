@@ -48,6 +48,8 @@ public final class APIClient: @unchecked Sendable {
   public let configuration: Configuration
   public let limiter: RateLimiter
   public let redactor: Redactor
+  /// The `Authorization` header's value, made once.
+  private let authorization: String?
   private let organization: Locked<String?>
   private let serial = Locked(0)
   /// Placeholder ids and planned objects of a dry run (see `dryRunStandIn`).
@@ -61,6 +63,7 @@ public final class APIClient: @unchecked Sendable {
     self.configuration = configuration
     limiter = RateLimiter(limits: configuration.rateLimits, clock: configuration.clock)
     redactor = Redactor(secretValues: configuration.token.map { [$0] } ?? [])
+    authorization = configuration.token.map(APICall.authorization)
     organization = Locked(configuration.defaultOrganization)
   }
 
@@ -103,7 +106,7 @@ public final class APIClient: @unchecked Sendable {
   func send(_ call: APICall, io: CallIO, goingOut: (() throws -> Void)? = nil) throws
     -> PipelineData
   {
-    let request = call.request(token: configuration.token)
+    let request = call.request(authorization: authorization)
     if call.operation.requiresAuth, configuration.token == nil {
       throw ShellError(
         .usage, code: "missing_token", "\(call.operation.name) needs an API token",

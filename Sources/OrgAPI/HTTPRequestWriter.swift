@@ -3,11 +3,9 @@ import AstroCore
 /// Serialises one HTTP/1.1 request: request line, headers and body, in one buffer so it
 /// goes out in a single write.
 enum HTTPRequestWriter {
-  /// Headers this client sets itself; a caller's copy is dropped rather than sent twice.
-  private static let managed = ["host", "content-length", "transfer-encoding", "connection"]
-
   static func bytes(_ hop: PlainHTTPTransport.Hop) throws -> [UInt8] {
-    guard !hop.target.isEmpty, isClean(hop.target, allowSpace: false) else {
+    guard !hop.target.isEmpty, hop.target.withUTF8Bytes({ isClean($0, allowSpace: false) })
+    else {
       throw TransportError(
         .other, host: hop.endpoint.description,
         detail: "the request path contains a space or a control character")
@@ -20,18 +18,26 @@ enum HTTPRequestWriter {
     out.append(contentsOf: versionAndHost)
     out.appendUTF8(of: hop.endpoint.hostHeader)
     out.append(contentsOf: crlf)
-    for (name, value) in hop.headers where !managed.contains(where: name.equalsLowercased) {
-      guard !name.isEmpty, isClean(name, allowSpace: false), isClean(value, allowSpace: true)
-      else {
+    for header in hop.headers {
+      // Each name and value is looked at through one buffer: this runs for every request.
+      let clean = header.name.withUTF8Bytes { name in
+        header.value.withUTF8Bytes { value -> Bool in
+          guard !isManaged(name) else { return true }
+          guard !name.isEmpty, isClean(name, allowSpace: false), isClean(value, allowSpace: true)
+          else { return false }
+          out.append(contentsOf: name)
+          out.append(UInt8(ascii: ":"))
+          out.append(UInt8(ascii: " "))
+          out.append(contentsOf: value)
+          out.append(contentsOf: crlf)
+          return true
+        }
+      }
+      guard clean else {
         throw TransportError(
           .other, host: hop.endpoint.description,
-          detail: "the header '\(name)' contains a control character")
+          detail: "the header '\(header.name)' contains a control character")
       }
-      out.appendUTF8(of: name)
-      out.append(UInt8(ascii: ":"))
-      out.append(UInt8(ascii: " "))
-      out.appendUTF8(of: value)
-      out.append(contentsOf: crlf)
     }
     if let body = hop.body {
       out.append(contentsOf: "Content-Length: \(body.count)\r\n".utf8)
@@ -44,17 +50,26 @@ enum HTTPRequestWriter {
     return out
   }
 
+  /// Headers this client sets itself; a caller's copy is dropped rather than sent twice.
+  private static func isManaged(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+    switch name.count {
+    case 4: return name.equalsLowercased("host")
+    case 10: return name.equalsLowercased("connection")
+    case 14: return name.equalsLowercased("content-length")
+    case 17: return name.equalsLowercased("transfer-encoding")
+    default: return false
+    }
+  }
+
   private static let crlf: [UInt8] = [13, 10]
   private static let versionAndHost = Array(" HTTP/1.1\r\nHost: ".utf8)
 
   /// No control characters (a CR or LF would let a value start a header of its own).
-  private static func isClean(_ text: String, allowSpace: Bool) -> Bool {
-    text.withUTF8Bytes { bytes in
-      for b in bytes where b == 9 ? !allowSpace : b < 32 || b == 127 || (!allowSpace && b == 32) {
-        return false
-      }
-      return true
+  private static func isClean(_ bytes: UnsafeBufferPointer<UInt8>, allowSpace: Bool) -> Bool {
+    for b in bytes where b == 9 ? !allowSpace : b < 32 || b == 127 || (!allowSpace && b == 32) {
+      return false
     }
+    return true
   }
 }
 

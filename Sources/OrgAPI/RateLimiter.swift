@@ -81,7 +81,8 @@ public struct RateLimits: Sendable, Equatable {
 public final class RateLimiter: @unchecked Sendable {
   public let limits: RateLimits
   private let clock: APIClock
-  private let buckets = Locked<[HTTPMethod: Bucket]>([:])
+  /// One bucket per method, in the order of `slot(_:)`; nil until first used.
+  private let buckets = Locked<[Bucket?]>([nil, nil, nil])
 
   private struct Bucket {
     /// When the next request is due under the rate.
@@ -105,9 +106,10 @@ public final class RateLimiter: @unchecked Sendable {
   public func reserve(_ method: HTTPMethod) -> Double {
     let rate = limits.rate(for: method)
     let now = clock.now()
+    let slot = Self.slot(method)
     return buckets.withLock { all in
-      var b = all[method] ?? Bucket(next: now, holdUntil: now)
-      defer { all[method] = b }
+      var b = all[slot] ?? Bucket(next: now, holdUntil: now)
+      defer { all[slot] = b }
       let earliest = max(now, b.holdUntil)
       guard let rate else { return earliest - now }
       let interval = 1 / rate
@@ -122,10 +124,19 @@ public final class RateLimiter: @unchecked Sendable {
   /// server answered 429 with a Retry-After.
   public func holdOff(_ method: HTTPMethod, for seconds: Double) {
     let now = clock.now()
+    let slot = Self.slot(method)
     buckets.withLock { all in
-      var b = all[method] ?? Bucket(next: now, holdUntil: now)
+      var b = all[slot] ?? Bucket(next: now, holdUntil: now)
       b.holdUntil = max(b.holdUntil, now + seconds)
-      all[method] = b
+      all[slot] = b
+    }
+  }
+
+  private static func slot(_ method: HTTPMethod) -> Int {
+    switch method {
+    case .get: return 0
+    case .post: return 1
+    case .delete: return 2
     }
   }
 }

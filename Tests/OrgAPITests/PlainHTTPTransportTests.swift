@@ -209,6 +209,28 @@ import Testing
     #expect(try keepAlive("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n"))
   }
 
+  @Test func headerFieldsAreSplitOnDemandInOrderAndTrimmed() throws {
+    let text =
+      "HTTP/1.1 429 Too Many\r\nretry-after:  7 \r\nX-Request-Id:\tabc\r\n"
+      + "Set-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 0\r\n\r\n"
+    let head = try Array(text.utf8).withUnsafeBufferPointer {
+      try ResponseHeadReader.parse($0, bounds: HTTPLimits())
+    }
+    #expect(head.status == 429)
+    #expect(head.contentLength == "0")
+    #expect(
+      head.headers.map(\.name) == [
+        "retry-after", "X-Request-Id", "Set-Cookie", "Set-Cookie", "Content-Length",
+      ])
+    #expect(head.headers.map(\.value) == ["7", "abc", "a=1", "b=2", "0"])
+    #expect(head.header("x-request-id") == "abc")
+    let response = APIResponse(status: head.status, rawHead: head.raw, body: [])
+    #expect(response.header("Retry-After") == "7")
+    var edited = response
+    edited.headers.append(("X-Extra", "1"))
+    #expect(edited.headers.count == 6 && edited.header("x-extra") == "1")
+  }
+
   // MARK: Streaming
 
   @Test func openStreamsTheBodyInPiecesThenReusesTheConnection() throws {
