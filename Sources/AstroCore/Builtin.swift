@@ -137,20 +137,40 @@ public struct Builtin: Sendable {
   public var name: String
   public var category: String
   public var abstract: String
-  public var details: String?
   public var signature: Signature
   public var examples: [Example]
   public var run: @Sendable (CallArgs, any CallContext) throws -> PipelineData
+  /// Makes the longer help text when `help` asks for it.
+  private var makeDetails: @Sendable () -> String?
+
+  /// The longer help text shown by `help NAME`.
+  public var details: String? {
+    get { makeDetails() }
+    set { makeDetails = { newValue } }
+  }
 
   public init(
     _ name: String, category: String, abstract: String, details: String? = nil,
     signature: Signature = Signature(), examples: [Example] = [],
     run: @escaping @Sendable (CallArgs, any CallContext) throws -> PipelineData
   ) {
+    self.init(
+      name, category: category, abstract: abstract, lazyDetails: { details },
+      signature: signature, examples: examples, run: run)
+  }
+
+  /// A builtin whose help text is made only when asked for: the API builtins derive
+  /// theirs from the operation table, which would add milliseconds to every start-up.
+  public init(
+    _ name: String, category: String, abstract: String,
+    lazyDetails: @escaping @Sendable () -> String?, signature: Signature = Signature(),
+    examples: [Example] = [],
+    run: @escaping @Sendable (CallArgs, any CallContext) throws -> PipelineData
+  ) {
     self.name = name
     self.category = category
     self.abstract = abstract
-    self.details = details
+    makeDetails = lazyDetails
     self.signature = signature
     self.examples = examples
     self.run = run

@@ -21,7 +21,7 @@ public enum APIBuiltins {
     let binder = CallBinder(operation: op, extraFlags: extraFlags(for: op))
     return Builtin(
       op.name, category: op.category, abstract: APIHelp.abstract(op),
-      details: APIHelp.details(op), signature: signature(op),
+      lazyDetails: { APIHelp.details(op) }, signature: signature(op),
       examples: APIExamples.examples(for: op.name)
     ) { args, ctx in
       try run(binder, args, ctx)
