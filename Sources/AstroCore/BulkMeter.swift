@@ -57,9 +57,11 @@ public final class BulkMeter: @unchecked Sendable {
   }
 
   private let runs = Locked<[Run]>([])
-  /// The outermost run seen since the last `takeOutermost`, kept after it ends so an
-  /// interruption can say how far the whole job got.
-  private let outermost = Locked<Run?>(nil)
+  /// The first runs of the current job (the runs started since none was active), kept
+  /// after they end so an interruption can say how far the job got.
+  private let job = Locked<[Run]>([])
+  /// Enough for a pipeline of bulk stages; runs nested deeper are not what a report names.
+  private static let jobRunsKept = 8
 
   public init() {}
 
@@ -68,7 +70,9 @@ public final class BulkMeter: @unchecked Sendable {
     let run = Run(label: label, total: total)
     run.meter = self
     runs.withLock { list in
-      if list.isEmpty { outermost.withLock { $0 = run } }
+      job.withLock { job in
+        if list.isEmpty { job = [run] } else if job.count < Self.jobRunsKept { job.append(run) }
+      }
       list.append(run)
     }
     return run
@@ -81,12 +85,17 @@ public final class BulkMeter: @unchecked Sendable {
   /// The runs in progress, outermost first.
   public var active: [Snapshot] { runs.current.map(\.snapshot) }
 
-  /// The outermost run of the job so far (still running or not), then forgets it.
-  public func takeOutermost() -> Snapshot? {
-    outermost.withLock { run in
-      defer { run = nil }
-      return run?.snapshot
+  /// The run of the job so far that an interruption cut short, then forgets the job: the
+  /// first that had not done all of its items. In `1..40 | each {…} | verify_managed_domain`
+  /// that is the verify run even though `each` started first and produced all 40 items;
+  /// in an `each` over organizations with a verify run inside, the outer `each`. When
+  /// every run had finished, the first one.
+  public func takeUnfinished() -> Snapshot? {
+    let snapshots = job.withLock { job in
+      defer { job = [] }
+      return job.map(\.snapshot)
     }
+    return snapshots.first { run in run.total.map { run.done < $0 } ?? true } ?? snapshots.first
   }
 
   /// Seconds on a monotonic clock.

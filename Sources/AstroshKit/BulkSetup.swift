@@ -66,11 +66,31 @@ final class BulkSetup: @unchecked Sendable {
     return code
   }
 
+  /// A command typed at the prompt starts: progress may show while it runs, as in a
+  /// script. A run left over from an earlier command is forgotten.
+  func commandStarts() {
+    _ = meter.takeUnfinished()
+    progress?.start()
+  }
+
+  /// The command ended: the progress line is erased and, when Ctrl-C cut a bulk run
+  /// short, the shell says how far it got. Keep-going summaries were printed as each run
+  /// ended (`APIBuiltins.report`).
+  func commandEnds(interrupted: Bool) {
+    progress?.stop()
+    guard interrupted, let run = meter.takeUnfinished() else { return }
+    status.print(interruptionReport(of: run) + "\n")
+  }
+
   /// `interrupted: 12 of 40 done in verify_managed_domain, journal at FILE; rerun to
   /// continue`.
   func interruptionReport() -> String {
+    interruptionReport(of: meter.takeUnfinished())
+  }
+
+  private func interruptionReport(of run: BulkMeter.Snapshot?) -> String {
     var text = "interrupted"
-    if let run = meter.takeOutermost() {
+    if let run {
       let ok = run.done - run.failed
       text += ": \(ok)" + (run.total.map { " of \($0)" } ?? "") + " done in \(run.label)"
       if run.failed > 0 { text += ", \(run.failed) failed" }

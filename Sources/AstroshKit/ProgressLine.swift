@@ -27,8 +27,15 @@ final class ProgressLine: @unchecked Sendable {
 
   private let started = Locked(false)
 
+  /// Starts drawing; after `stop` it may start again (the interactive shell draws during
+  /// each command).
   func start() {
-    started.withLock { $0 = true }
+    let first = started.withLock { running -> Bool in
+      defer { running = true }
+      return !running
+    }
+    guard first else { return }
+    stopped.withLock { $0 = false }
     let thread = Thread { [self] in loop() }
     thread.name = "progress"
     thread.start()
@@ -40,6 +47,7 @@ final class ProgressLine: @unchecked Sendable {
     stopped.withLock { $0 = true }
     done.wait()
     screen.erase()
+    started.withLock { $0 = false }
   }
 
   private func loop() {

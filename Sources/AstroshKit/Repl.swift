@@ -30,12 +30,16 @@ final class ReplAdapter: ReplHost, @unchecked Sendable {
     let interpreter = session.interpreter
     let handler = cancel.onCancel { interpreter.cancel() }
     defer { if let handler { cancel.removeHandler(handler) } }
+    session.bulk.commandStarts()
+    var interrupted = false
+    defer { session.bulk.commandEnds(interrupted: interrupted) }
     do {
       try interpreter.run(SourceFile(name: "<repl>", text: source))
       return .success
     } catch let exit as ScriptExit {
       return .exit(exit.code)
     } catch let error as ShellError {
+      interrupted = error.category == .interrupted
       session.sink.writeError(session.render(error))
       return .failure
     } catch {

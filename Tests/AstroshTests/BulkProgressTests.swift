@@ -34,6 +34,27 @@ import Testing
     #expect(ProgressLine.duration(seconds) == text)
   }
 
+  @Test func anInterruptionNamesTheFirstRunThatHadNotFinished() {
+    let meter = BulkMeter()
+    // `1..3 | each {…} | get_managed_domain`: each produced all three items first.
+    let each = meter.start("each", total: 3)
+    let get = meter.start("get_managed_domain", total: 3)
+    for _ in 0..<3 { each.tick() }
+    get.tick()
+    #expect(meter.takeUnfinished()?.label == "get_managed_domain")
+    #expect(meter.takeUnfinished() == nil, "the job is forgotten once taken")
+    get.end()
+    each.end()
+    // A stream's length is unknown until its end: such a run counts as unfinished.
+    let stream = meter.start("verify_managed_domain", total: nil)
+    stream.tick()
+    stream.end()
+    let later = meter.start("each", total: 1)
+    later.tick()
+    later.end()
+    #expect(meter.takeUnfinished()?.label == "each", "a run starting alone begins a new job")
+  }
+
   @Test func theMeterForgetsEndedRunsButRemembersTheOutermost() {
     let meter = BulkMeter()
     let outer = meter.start("each", total: 3)
@@ -45,10 +66,10 @@ import Testing
     outer.tick()
     outer.end()
     #expect(meter.active.isEmpty)
-    let last = meter.takeOutermost()
+    let last = meter.takeUnfinished()
     #expect(last?.label == "each")
     #expect(last?.done == 1)
-    #expect(meter.takeOutermost() == nil)
+    #expect(meter.takeUnfinished() == nil)
   }
 
   @Test(.enabled(if: PTYSession.isAvailable))

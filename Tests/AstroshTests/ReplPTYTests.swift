@@ -107,6 +107,32 @@ struct ReplPTYTests {
     try shell.session.waitForLine("still-here")
   }
 
+  @Test func aBulkRunShowsProgressAndCtrlCSaysHowFarItGot() throws {
+    let server = try EmulatorProcess(arguments: ["--latency", "300", "--quiet"])
+    defer { server.stop() }
+    let shell = try AstroshTerminal(
+      arguments: ["--organization", "demo-org"],
+      environment: ["ASTRO_API_URL": server.url, "ASTRO_API_TOKEN": "pty-test-token"])
+    defer { shell.close() }
+    defer { shell.removeState() }
+    try shell.waitForPrompt()
+    try shell.session.type(
+      #"1..40 | each { {id: "cldemodom0000000000000001"} } | get_managed_domain --parallel 1"#)
+    try shell.session.press("Enter")
+    // The progress line: done/total, rate and time left.
+    let progress = try shell.session.waitFor("/40, ")
+    #expect(progress.contains("get_managed_domain "), "\(progress)")
+    #expect(progress.contains(" left"), "\(progress)")
+    try shell.session.press("C-c")
+    let report = try shell.session.waitFor(" of 40 done in get_managed_domain")
+    #expect(report.contains("interrupted: "), "\(report)")
+    try shell.waitForPrompt(count: 2)
+    // The next command starts afresh: no progress and no report of the earlier run.
+    try shell.run(#"print "after""#)
+    let after = try shell.session.waitForLine("after")
+    #expect(after.components(separatedBy: "done in get_managed_domain").count == 2)
+  }
+
   @Test func ctrlCClearsTheLineAndCtrlDLeaves() throws {
     let shell = try AstroshTerminal()
     defer { shell.close() }
