@@ -106,65 +106,230 @@ public final class APIClient: @unchecked Sendable {
   func send(_ call: APICall, io: CallIO, goingOut: (() throws -> Void)? = nil) throws
     -> PipelineData
   {
+    let prepared = try prepare(call)
+    try beforeAttempt(1, prepared, io: io, goingOut: goingOut)
+    return try attempts(prepared, first: timed { exchange(prepared, io: io) }, io: io)
+  }
+
+  /// A call with its request made and its number for the trace.
+  struct Prepared {
+    var call: APICall
+    var request: APIRequest
+    var id: Int
+  }
+
+  private func prepare(_ call: APICall) throws -> Prepared {
     let request = call.request(authorization: authorization)
     if call.operation.requiresAuth, configuration.token == nil {
       throw ShellError(
         .usage, code: "missing_token", "\(call.operation.name) needs an API token",
         hint: "set ASTRO_API_TOKEN, or run with --sandbox to try the emulator")
     }
-    let streaming = call.operation.response.isStreamed
     let id = serial.withLock { n -> Int in
       n += 1
       return n
     }
-    var attempt = 0
-    while true {
-      attempt += 1
-      // After Ctrl-C nothing new goes out, not even a retry.
+    return Prepared(call: call, request: request, id: id)
+  }
+
+  /// What comes before every attempt: after Ctrl-C nothing new goes out, not even a retry;
+  /// then the rate limit, and the trace.
+  private func beforeAttempt(
+    _ attempt: Int, _ p: Prepared, io: CallIO, goingOut: (() throws -> Void)?
+  ) throws {
+    if io.isCancelled() { throw ShellError.interrupted }
+    try limiter.acquire(p.call.operation.method, isCancelled: io.isCancelled)
+    if attempt == 1 {
       if io.isCancelled() { throw ShellError.interrupted }
-      try limiter.acquire(call.operation.method, isCancelled: io.isCancelled)
-      if attempt == 1 {
-        if io.isCancelled() { throw ShellError.interrupted }
-        try goingOut?()
-      }
-      traceRequest(id, request, attempt: attempt, io: io)
-      let started = configuration.clock.now()
-      let outcome = exchange(
-        request, streaming: streaming, isCancelled: inFlightCancelled(call, io))
-      let elapsed = configuration.clock.now() - started
-      switch outcome {
-      case .success(let answer) where (200..<300).contains(answer.status):
-        traceResponse(id, answer, body: answer.wholeBody, elapsed: elapsed, io: io)
-        return try ResponseDecoder(call: call, redactor: redactor).decode(answer)
-      case .success(let answer):
-        let body = try answer.body(limit: 1 << 20)
-        traceResponse(id, answer, body: body, elapsed: elapsed, io: io)
-        let retryAfter = answer.header("Retry-After")
-        let decision = configuration.retry.decide(
-          .status(answer.status, retryAfter: retryAfter), attempt: attempt,
-          method: call.operation.method)
-        if case .retry(let delay) = decision {
-          if answer.status == 429, retryAfter != nil {
-            limiter.holdOff(call.operation.method, for: delay)
-          }
-          try wait(id, delay, attempt: attempt, because: "\(answer.status)", io: io)
-          continue
-        }
-        throw APIErrors.status(
-          answer.status, body: body, headers: answer.headers, call: call, request: request,
-          note: decision.note, redactor: redactor)
-      case .failure(let error):
-        if error.reason == .cancelled { throw ShellError.interrupted }
-        trace(id, "< \(redactor.redact(text: error.message)) after \(ms(elapsed))", io: io)
-        let decision = configuration.retry.decide(
-          .transport(error.reason), attempt: attempt, method: call.operation.method)
-        if case .retry(let delay) = decision {
-          try wait(id, delay, attempt: attempt, because: "\(error.reason)", io: io)
-          continue
-        }
-        throw APIErrors.network(error, call: call, note: decision.note, redactor: redactor)
+      try goingOut?()
+    }
+    traceRequest(p.id, p.request, attempt: attempt, io: io)
+  }
+
+  /// One attempt's outcome and how long it took.
+  typealias Attempt = (outcome: Result<Answer, TransportError>, elapsed: Double)
+
+  private func timed(_ body: () -> Result<Answer, TransportError>) -> Attempt {
+    let started = configuration.clock.now()
+    let outcome = body()
+    return (outcome, configuration.clock.now() - started)
+  }
+
+  /// Judges an attempt's outcome and makes further attempts as the retry policy says,
+  /// until an answer is decoded or an error is final.
+  private func attempts(_ p: Prepared, from attempt: Int = 1, first: Attempt, io: CallIO) throws
+    -> PipelineData
+  {
+    var attempt = attempt
+    var current = first
+    while true {
+      switch try judge(p, current, attempt: attempt, io: io) {
+      case .decoded(let data):
+        return data
+      case .retry(let delay, let because):
+        current = try retry(p, after: delay, because: because, attempt: attempt, io: io)
+        attempt += 1
       }
     }
+  }
+
+  /// What an attempt's outcome means.
+  private enum Verdict {
+    case decoded(PipelineData)
+    /// Try again after `after` seconds; `because` is for the trace.
+    case retry(after: Double, because: String)
+  }
+
+  /// Decodes a success, decides on a retry, or throws the final error.
+  private func judge(_ p: Prepared, _ current: Attempt, attempt: Int, io: CallIO) throws
+    -> Verdict
+  {
+    let call = p.call
+    switch current.outcome {
+    case .success(let answer) where (200..<300).contains(answer.status):
+      traceResponse(p.id, answer, body: answer.wholeBody, elapsed: current.elapsed, io: io)
+      return .decoded(try ResponseDecoder(call: call, redactor: redactor).decode(answer))
+    case .success(let answer):
+      let body = try answer.body(limit: 1 << 20)
+      traceResponse(p.id, answer, body: body, elapsed: current.elapsed, io: io)
+      let retryAfter = answer.header("Retry-After")
+      let decision = configuration.retry.decide(
+        .status(answer.status, retryAfter: retryAfter), attempt: attempt,
+        method: call.operation.method)
+      guard case .retry(let delay) = decision else {
+        throw APIErrors.status(
+          answer.status, body: body, headers: answer.headers, call: call, request: p.request,
+          note: decision.note, redactor: redactor)
+      }
+      if answer.status == 429, retryAfter != nil {
+        limiter.holdOff(call.operation.method, for: delay)
+      }
+      return .retry(after: delay, because: "\(answer.status)")
+    case .failure(let error):
+      if error.reason == .cancelled { throw ShellError.interrupted }
+      trace(p.id, "< \(redactor.redact(text: error.message)) after \(ms(current.elapsed))", io: io)
+      let decision = configuration.retry.decide(
+        .transport(error.reason), attempt: attempt, method: call.operation.method)
+      guard case .retry(let delay) = decision else {
+        throw APIErrors.network(error, call: call, note: decision.note, redactor: redactor)
+      }
+      return .retry(after: delay, because: "\(error.reason)")
+    }
+  }
+
+  /// Waits out a retry's delay and makes the next attempt.
+  private func retry(
+    _ p: Prepared, after delay: Double, because: String, attempt: Int, io: CallIO
+  ) throws -> Attempt {
+    try wait(p.id, delay, attempt: attempt, because: because, io: io)
+    try beforeAttempt(attempt + 1, p, io: io, goingOut: nil)
+    return timed { exchange(p, io: io) }
+  }
+
+  private func exchange(_ p: Prepared, io: CallIO) -> Result<Answer, TransportError> {
+    exchange(
+      p.request, streaming: p.call.operation.response.isStreamed,
+      isCancelled: inFlightCancelled(p.call, io))
+  }
+
+  // MARK: Many calls on one thread
+
+  /// A call whose first attempt is on the wire, its answer not read yet.
+  final class InFlight: @unchecked Sendable {
+    fileprivate let prepared: Prepared
+    fileprivate let io: CallIO
+    fileprivate let started: Double
+    let pending: PlainHTTPTransport.Pending
+
+    fileprivate init(
+      prepared: Prepared, io: CallIO, started: Double, pending: PlainHTTPTransport.Pending
+    ) {
+      self.prepared = prepared
+      self.io = io
+      self.started = started
+      self.pending = pending
+    }
+  }
+
+  /// Where a call stands after `begin` or `finish`.
+  enum Step {
+    case done(Result<PipelineData, Error>)
+    /// The answer is on its way: wait for `pending`'s socket, then `finish`.
+    case inFlight(InFlight)
+    /// What is left may wait (a retry's delay): run it on a thread that may block.
+    case later(@Sendable () throws -> PipelineData)
+  }
+
+  /// Whether `begin` can put this client's calls in flight without waiting: plain
+  /// whole-body exchanges over the built-in HTTP client, with no dry run and no journal.
+  var sendsWithoutWaiting: Bool {
+    configuration.transport is PlainHTTPTransport && !configuration.dryRun && journal == nil
+  }
+
+  /// Starts a call and returns without waiting for its answer; `finish` then reads it.
+  /// Calls that cannot be split (see `sendsWithoutWaiting`, and the audit-log download)
+  /// are handed back whole, as `perform`. Only the rate limit may make this wait.
+  func begin(_ call: APICall, io: CallIO) -> Step {
+    guard sendsWithoutWaiting, !call.operation.response.isStreamed,
+      let transport = configuration.transport as? PlainHTTPTransport
+    else {
+      return .later { [self] in try perform(call, io: io) }
+    }
+    do {
+      let p = try prepare(call)
+      try beforeAttempt(1, p, io: io, goingOut: nil)
+      let started = configuration.clock.now()
+      do {
+        let pending = try transport.begin(p.request, isCancelled: inFlightCancelled(call, io))
+        return .inFlight(InFlight(prepared: p, io: io, started: started, pending: pending))
+      } catch {
+        return step(p, first: (.failure(transportError(error)), 0), io: io)
+      }
+    } catch {
+      return .done(.failure(error))
+    }
+  }
+
+  /// Reads the answer of a call from `begin` (its socket is readable, or the wait is
+  /// over) and judges it; a retry is handed back as `.later`. `timedOut`: nothing came
+  /// for the idle timeout, and the answer is not waited for any longer.
+  func finish(_ flight: InFlight, timedOut: Bool = false) -> Step {
+    let outcome: Result<Answer, TransportError>
+    let transport = configuration.transport as! PlainHTTPTransport
+    if timedOut {
+      outcome = .failure(transport.idleFailure(flight.pending))
+    } else {
+      do {
+        outcome = .success(.whole(try transport.complete(flight.pending)))
+      } catch {
+        outcome = .failure(transportError(error))
+      }
+    }
+    let elapsed = configuration.clock.now() - flight.started
+    return step(flight.prepared, first: (outcome, elapsed), io: flight.io)
+  }
+
+  /// The first attempt's verdict as a step: done, or the retries to run later.
+  private func step(_ p: Prepared, first: Attempt, io: CallIO) -> Step {
+    do {
+      switch try judge(p, first, attempt: 1, io: io) {
+      case .decoded(let data):
+        return .done(.success(data))
+      case .retry(let delay, let because):
+        return .later { [self] in
+          let next = try retry(p, after: delay, because: because, attempt: 1, io: io)
+          return try attempts(p, from: 2, first: next, io: io)
+        }
+      }
+    } catch {
+      return .done(.failure(error))
+    }
+  }
+
+  private func transportError(_ error: Error) -> TransportError {
+    error as? TransportError
+      ?? TransportError(
+        .other, host: configuration.transport.targetDescription, detail: "\(error)")
   }
 
   private func exchange(
@@ -176,12 +341,8 @@ public final class APIClient: @unchecked Sendable {
         return .success(.streamed(try transport.open(request, isCancelled: isCancelled)))
       }
       return .success(.whole(try transport.send(request, isCancelled: isCancelled)))
-    } catch let error as TransportError {
-      return .failure(error)
     } catch {
-      return .failure(
-        TransportError(
-          .other, host: configuration.transport.targetDescription, detail: "\(error)"))
+      return .failure(transportError(error))
     }
   }
 

@@ -43,13 +43,51 @@ public final class PlainHTTPTransport: Transport, @unchecked Sendable {
   public func send(_ request: APIRequest, isCancelled: @escaping @Sendable () -> Bool) throws
     -> APIResponse
   {
+    try complete(begin(request, isCancelled: isCancelled))
+  }
+
+  /// A request written to its connection whose answer is not read yet (see `begin`).
+  final class Pending: @unchecked Sendable {
+    let hop: Hop
+    let sent: Sent
+    let limits: WaitLimits
+
+    init(hop: Hop, sent: Sent, limits: WaitLimits) {
+      self.hop = hop
+      self.sent = sent
+      self.limits = limits
+    }
+
+    /// The socket to wait on for the answer.
+    var descriptor: Int32 { sent.connection.fd }
+  }
+
+  /// The first half of `send`: writes the request and returns at once, so that one thread
+  /// can have many requests in flight and read each answer when its socket has one
+  /// (`BulkRunner`). `complete` reads the answer, following redirects.
+  func begin(_ request: APIRequest, isCancelled: @escaping @Sendable () -> Bool) throws
+    -> Pending
+  {
     let limits = WaitLimits(
       deadline: monotonicNow() + configuration.deadline, idle: configuration.idleTimeout,
       isCancelled: isCancelled)
-    let exchange = try perform(request, limits: limits)
+    let hop = firstHop(request)
+    return Pending(hop: hop, sent: try write(hop, limits: limits), limits: limits)
+  }
+
+  /// The error of a `begin` whose answer did not start within the idle timeout; its
+  /// connection is closed when `pending` is let go.
+  func idleFailure(_ pending: Pending) -> TransportError {
+    failure(SocketFailure(.idle, "idle"), pending.hop.endpoint)
+  }
+
+  /// The second half of `send`: reads the answer of a `begin`, waiting for it if needed.
+  func complete(_ pending: Pending) throws -> APIResponse {
+    let first = try answer(to: pending.sent, pending.hop, limits: pending.limits)
+    let exchange = try follow(first, from: pending.hop, limits: pending.limits)
     let body: [UInt8]
     do {
-      body = try exchange.body.readAll(limits: limits)
+      body = try exchange.body.readAll(limits: pending.limits)
     } catch {
       throw failure(error, exchange.endpoint)
     }
@@ -94,15 +132,24 @@ public final class PlainHTTPTransport: Transport, @unchecked Sendable {
     var body: [UInt8]?
   }
 
-  /// Sends the request and follows redirects until a final answer's head is in.
-  func perform(_ request: APIRequest, limits: WaitLimits) throws -> Exchange {
-    var hop = Hop(
+  private func firstHop(_ request: APIRequest) -> Hop {
+    Hop(
       endpoint: endpoint, method: request.method.rawValue,
       target: endpoint.basePath + request.target, headers: request.headers, body: request.body)
+  }
+
+  /// Sends the request and follows redirects until a final answer's head is in.
+  func perform(_ request: APIRequest, limits: WaitLimits) throws -> Exchange {
+    let hop = firstHop(request)
+    return try follow(exchange(hop, limits: limits), from: hop, limits: limits)
+  }
+
+  /// Follows redirects from the answer to `hop` until a final answer's head is in.
+  private func follow(_ first: Exchange, from hop: Hop, limits: WaitLimits) throws -> Exchange {
+    var hop = hop
+    var exchange = first
     var redirects = 0
-    while true {
-      let exchange = try exchange(hop, limits: limits)
-      guard let next = try redirect(from: hop, exchange) else { return exchange }
+    while let next = try redirect(from: hop, exchange) {
       redirects += 1
       guard redirects <= PlainHTTPTransport.maxRedirects else {
         throw TransportError(
@@ -115,30 +162,56 @@ public final class PlainHTTPTransport: Transport, @unchecked Sendable {
         throw TransportError(.cancelled, host: next.endpoint.description, detail: "cancelled")
       }
       hop = next
+      exchange = try self.exchange(hop, limits: limits)
     }
+    return exchange
   }
 
-  /// Writes one request and reads its answer's head. A keep-alive connection that turns
+  /// A request that went out on a connection.
+  struct Sent {
+    var connection: HTTPConnection
+    var reused: Bool
+    var bytes: [UInt8]
+  }
+
+  /// Writes one request and reads its answer's head.
+  private func exchange(_ hop: Hop, limits: WaitLimits) throws -> Exchange {
+    try answer(to: write(hop, limits: limits), hop, limits: limits)
+  }
+
+  /// Writes one request on a pooled connection, or a fresh one when asked or needed.
+  private func write(_ hop: Hop, fresh: Bool = false, bytes: [UInt8]? = nil, limits: WaitLimits)
+    throws -> Sent
+  {
+    let bytes = try bytes ?? HTTPRequestWriter.bytes(hop)
+    let (connection, reused) = try connection(to: hop.endpoint, fresh: fresh, limits: limits)
+    do {
+      try connection.write(bytes, limits: limits)
+    } catch let error as SocketFailure where error.kind == .closed && reused {
+      return try write(hop, fresh: true, bytes: bytes, limits: limits)
+    } catch {
+      throw failure(error, hop.endpoint)
+    }
+    return Sent(connection: connection, reused: reused, bytes: bytes)
+  }
+
+  /// Reads the head of the answer to a written request. A keep-alive connection that turns
   /// out to be closed before any byte of the answer arrived is retried once on a fresh
   /// connection: the server dropped it while idle and never saw this request.
-  private func exchange(_ hop: Hop, limits: WaitLimits) throws -> Exchange {
-    let bytes = try HTTPRequestWriter.bytes(hop)
-    var fresh = false
-    while true {
-      let (connection, reused) = try connection(to: hop.endpoint, fresh: fresh, limits: limits)
-      do {
-        try connection.write(bytes, limits: limits)
-        let head = try ResponseHeadReader.read(connection, limits: limits, bounds: bounds)
-        let framing = try BodyFraming(head: head, method: hop.method)
-        let body = HTTPBodyReader(connection: connection, framing: framing, bounds: bounds)
-        return Exchange(endpoint: hop.endpoint, head: head, body: body)
-      } catch let error as SocketFailure
-        where error.kind == .closed && reused && connection.received == 0
-      {
-        fresh = true
-      } catch {
-        throw failure(error, hop.endpoint)
-      }
+  private func answer(to sent: Sent, _ hop: Hop, limits: WaitLimits) throws -> Exchange {
+    let connection = sent.connection
+    do {
+      let head = try ResponseHeadReader.read(connection, limits: limits, bounds: bounds)
+      let framing = try BodyFraming(head: head, method: hop.method)
+      let body = HTTPBodyReader(connection: connection, framing: framing, bounds: bounds)
+      return Exchange(endpoint: hop.endpoint, head: head, body: body)
+    } catch let error as SocketFailure
+      where error.kind == .closed && sent.reused && connection.received == 0
+    {
+      let again = try write(hop, fresh: true, bytes: sent.bytes, limits: limits)
+      return try answer(to: again, hop, limits: limits)
+    } catch {
+      throw failure(error, hop.endpoint)
     }
   }
 
