@@ -82,23 +82,37 @@ public enum APIBuiltins {
     let flags = try binder.flags(args.flags)
     let raw = flags.extra["raw"]?.isTruthy ?? false
     let io = CallIO(ctx)
-    let one: @Sendable (Value?) throws -> PipelineData = { item in
-      let call = try binder.bind(
+    let bind: @Sendable (Value?) throws -> APICall = { item in
+      try binder.bind(
         positional: args.positional, flags: flags, item: item,
         defaultOrganization: client.defaultOrganization, raw: raw)
-      return try client.perform(call, io: io)
+    }
+    let one: @Sendable (Value?) throws -> PipelineData = { item in
+      try client.perform(bind(item), io: io)
     }
     switch args.input {
     case .empty, .value(.null): return try one(nil)
     case .value(.list), .value(.range), .stream:
-      return try bulk(binder.operation, args.input.items(), flags: flags, client, ctx, one)
+      let split = BulkRunner.Split(
+        begin: { item in
+          do {
+            return client.begin(try bind(item), io: io)
+          } catch {
+            return .done(.failure(error))
+          }
+        },
+        finish: { call, timedOut in client.finish(call, timedOut: timedOut) })
+      return try bulk(
+        binder.operation, args.input.items(), flags: flags, client, ctx, one,
+        split: client.sendsWithoutWaiting ? split : nil)
     case .value(let item): return try one(item)
     }
   }
 
   private static func bulk(
     _ op: Operation, _ items: ValueStream, flags: CallBinder.Flags, _ client: APIClient,
-    _ ctx: any CallContext, _ one: @escaping @Sendable (Value?) throws -> PipelineData
+    _ ctx: any CallContext, _ one: @escaping @Sendable (Value?) throws -> PipelineData,
+    split: BulkRunner.Split?
   ) throws -> PipelineData {
     if op.response.isStreamed { return .stream(concatenated(items, one)) }
     let explicit = flags.extra["keepgoing"]?.isTruthy ?? false
@@ -121,7 +135,7 @@ public enum APIBuiltins {
         client.recordBulk(summary)
         guard policy.keepsGoing else { return }
         report(summary, of: op, to: settings?.ledger, ctx)
-      }
+      }, split: split
     ) { item in try one(item).collect() }
     return .stream(runner.stream)
   }

@@ -68,6 +68,11 @@ public final class BulkRunner: @unchecked Sendable {
   private let policy: FailurePolicy
   private var keepGoing: Bool { policy.keepsGoing }
   private let work: Work
+  /// Set when items are API calls that can be in flight without a thread each waiting.
+  private let split: Split?
+  /// How many threads run items: `workers` with a thread per item in flight; with `split`
+  /// one per processor, each with a share of the `workers` calls in flight.
+  private let threads: Int
   /// Counts finished items for the progress line.
   private let progress: BulkMeter.Run?
   private let isCancelled: @Sendable () -> Bool
@@ -96,14 +101,38 @@ public final class BulkRunner: @unchecked Sendable {
   private var thrown = false
   private var interrupted = false
 
-  public init(
+  /// Items as API calls in two halves (see `APIClient.begin`): a thread puts several in
+  /// flight and reads each answer as its socket has one, where a thread per call would
+  /// sleep and wake for every answer.
+  struct Split: Sendable {
+    var begin: @Sendable (Value) -> APIClient.Step
+    var finish: @Sendable (APIClient.InFlight, _ timedOut: Bool) -> APIClient.Step
+  }
+
+  public convenience init(
     input: ValueStream, workers: Int, policy: FailurePolicy, progress: BulkMeter.Run? = nil,
     isCancelled: @escaping @Sendable () -> Bool = { false },
     onFinish: @escaping @Sendable (BulkSummary) -> Void = { _ in }, work: @escaping Work
   ) {
+    self.init(
+      input: input, workers: workers, policy: policy, progress: progress,
+      isCancelled: isCancelled, onFinish: onFinish, split: nil, work: work)
+  }
+
+  /// With `split`, `work` is unused: items run through its two halves.
+  init(
+    input: ValueStream, workers: Int, policy: FailurePolicy, progress: BulkMeter.Run?,
+    isCancelled: @escaping @Sendable () -> Bool,
+    onFinish: @escaping @Sendable (BulkSummary) -> Void, split: Split?,
+    work: @escaping Work
+  ) {
     self.isCancelled = isCancelled
     self.input = input
     self.workers = max(1, workers)
+    self.split = split
+    threads =
+      split == nil
+      ? max(1, workers) : min(max(1, workers), ProcessInfo.processInfo.activeProcessorCount)
     // Four items per worker: the consumer refills the queue only when it gets a turn on
     // the CPU, and with less slack workers often find it empty and must be woken one by one.
     window = max(1, workers) * 4
@@ -219,9 +248,14 @@ public final class BulkRunner: @unchecked Sendable {
       if idle > 0 {
         idle -= 1
         wakes += 1
-      } else if active < workers {
+      } else if active < threads {
         active += 1
-        Thread { [self] in workLoop() }.start()
+        if let split {
+          let share = workers / threads + (active <= workers % threads ? 1 : 0)
+          Thread { [self] in multiplexLoop(split, calls: share) }.start()
+        } else {
+          Thread { [self] in workLoop() }.start()
+        }
       }
     }
   }
@@ -286,6 +320,135 @@ public final class BulkRunner: @unchecked Sendable {
     active -= 1
     cond.broadcast()
     unlockAndWake()
+  }
+
+  // MARK: Many calls per thread
+
+  /// A call of `Split` whose answer is awaited.
+  private struct Flight {
+    var index: Int
+    var item: Value
+    var call: APIClient.InFlight
+    var sent: Double
+  }
+
+  /// The work loop with `split`: keeps up to `calls` items going, starting new ones as
+  /// the queue has them, and finishing each when its socket is readable, its wait is
+  /// over (Ctrl-C, the deadline) or nothing came for the idle timeout. A retry's delay is
+  /// waited out on a thread of its own, so the calls beside it are not held up.
+  private func multiplexLoop(_ split: Split, calls: Int) {
+    var flights: [Flight] = []
+    var done: [ItemResult] = []
+    let laterRunning = Locked(0)
+    var lastSweep = monotonicNow()
+    cond.lock()
+    while true {
+      store(done)
+      done.removeAll(keepingCapacity: true)
+      var taken: [(index: Int, item: Value)] = []
+      let busy = flights.count + laterRunning.current
+      while busy + taken.count < calls, !queue.isEmpty { taken.append(queue.removeFirst()) }
+      if flights.isEmpty, taken.isEmpty {
+        if laterRunning.current > 0 {
+          unlockAndWake()
+          usleep(10_000)
+          cond.lock()
+          continue
+        }
+        if inputDone || halted || !awaitWork() { break }
+        continue
+      }
+      unlockAndWake()
+      for job in taken {
+        handle(split.begin(job.item), job.index, job.item, &flights, &done, laterRunning)
+      }
+      guard !flights.isEmpty else {
+        cond.lock()
+        continue
+      }
+      var fds = flights.map {
+        pollfd(fd: $0.call.pending.descriptor, events: Int16(POLLIN), revents: 0)
+      }
+      let ready = poll(&fds, nfds_t(fds.count), Int32(HTTPConnection.slice * 1000))
+      let now = monotonicNow()
+      let sweep = ready <= 0 || now - lastSweep >= HTTPConnection.slice
+      if sweep { lastSweep = now }
+      var index = flights.count - 1
+      while index >= 0 {
+        let flight = flights[index]
+        let limits = flight.call.pending.limits
+        let readable = fds[index].revents != 0
+        var timedOut = false
+        if !readable, sweep {
+          timedOut = now - flight.sent >= limits.idle
+        }
+        if readable || timedOut
+          || sweep && (now >= limits.deadline || limits.isCancelled())
+        {
+          flights.remove(at: index)
+          handle(
+            split.finish(flight.call, timedOut), flight.index, flight.item, &flights, &done,
+            laterRunning)
+        }
+        index -= 1
+      }
+      cond.lock()
+    }
+    active -= 1
+    cond.broadcast()
+    unlockAndWake()
+  }
+
+  /// Acts on where a call stands: a result, an answer to wait for, or the rest to run on
+  /// a thread of its own.
+  private func handle(
+    _ step: APIClient.Step, _ index: Int, _ item: Value, _ flights: inout [Flight],
+    _ done: inout [ItemResult], _ laterRunning: Locked<Int>
+  ) {
+    switch step {
+    case .done(let result):
+      done.append(itemResult(index, item, result.flatMap { data in Result { try data.collect() } }))
+    case .inFlight(let call):
+      flights.append(Flight(index: index, item: item, call: call, sent: monotonicNow()))
+    case .later(let rest):
+      laterRunning.withLock { $0 += 1 }
+      Thread { [self] in
+        let result = itemResult(index, item, Result { try rest().collect() })
+        cond.lock()
+        store([result])
+        laterRunning.withLock { $0 -= 1 }
+        unlockAndWake()
+      }.start()
+    }
+  }
+
+  private func itemResult(_ index: Int, _ item: Value, _ result: Result<Value, Error>)
+    -> ItemResult
+  {
+    let outcome = result.mapError { error -> ShellError in
+      error as? ShellError ?? ShellError.runtime("failed", "\(error)")
+    }
+    if case .failure(let e) = outcome {
+      if e.category != .interrupted { progress?.tick(failed: true) }
+    } else {
+      progress?.tick()
+    }
+    return ItemResult(index: index, item: item, outcome: outcome)
+  }
+
+  /// Records finished items (caller holds the lock); a failure halts the run unless it
+  /// keeps going, and the consumer is woken when the next result in order is in.
+  private func store(_ finished: [ItemResult]) {
+    guard !finished.isEmpty else { return }
+    var wake = false
+    for result in finished {
+      results[result.index] = result
+      if case .failure(let e) = result.outcome, !keepGoing || e.category == .interrupted {
+        halt()
+      }
+      wake = wake || result.index == nextEmit
+    }
+    if wake || halted { cond.broadcast() }
   }
 
   /// Sleeps until an item is queued or the run ends (caller holds the lock, and holds it
