@@ -85,17 +85,17 @@ public final class BulkMeter: @unchecked Sendable {
   /// The runs in progress, outermost first.
   public var active: [Snapshot] { runs.current.map(\.snapshot) }
 
-  /// The run of the job so far that an interruption cut short, then forgets the job: the
-  /// first that had not done all of its items. In `1..40 | each {…} | verify_managed_domain`
-  /// that is the verify run even though `each` started first and produced all 40 items;
-  /// in an `each` over organizations with a verify run inside, the outer `each`. When
-  /// every run had finished, the first one.
-  public func takeUnfinished() -> Snapshot? {
+  /// The runs of the job so far that an interruption cut short, then forgets the job:
+  /// those that had not done all their items, in the order they started. In
+  /// `1..40 | each {…} | verify_managed_domain` that is only the verify run once `each`
+  /// has produced all 40 items. When every run had finished, the first one.
+  public func takeUnfinished() -> [Snapshot] {
     let snapshots = job.withLock { job in
       defer { job = [] }
       return job.map(\.snapshot)
     }
-    return snapshots.first { run in run.total.map { run.done < $0 } ?? true } ?? snapshots.first
+    let unfinished = snapshots.filter { run in run.total.map { run.done < $0 } ?? true }
+    return unfinished.isEmpty ? Array(snapshots.prefix(1)) : unfinished
   }
 
   /// Seconds on a monotonic clock.

@@ -67,7 +67,7 @@ final class BulkSetup: @unchecked Sendable {
   }
 
   /// A command typed at the prompt starts: progress may show while it runs, as in a
-  /// script. A run left over from an earlier command is forgotten.
+  /// script. Runs left over from an earlier command are forgotten.
   func commandStarts() {
     _ = meter.takeUnfinished()
     progress?.start()
@@ -78,23 +78,26 @@ final class BulkSetup: @unchecked Sendable {
   /// ended (`APIBuiltins.report`).
   func commandEnds(interrupted: Bool) {
     progress?.stop()
-    guard interrupted, let run = meter.takeUnfinished() else { return }
-    status.print(interruptionReport(of: run) + "\n")
+    let runs = meter.takeUnfinished()
+    guard interrupted, !runs.isEmpty else { return }
+    status.print(interruptionReport(of: runs) + "\n")
   }
 
-  /// `interrupted: 12 of 40 done in verify_managed_domain, journal at FILE; rerun to
-  /// continue`.
+  /// `interrupted: 12 of 40 done in verify_managed_domain; journal at FILE, rerun to
+  /// continue`, naming every run the interruption cut short.
   func interruptionReport() -> String {
     interruptionReport(of: meter.takeUnfinished())
   }
 
-  private func interruptionReport(of run: BulkMeter.Snapshot?) -> String {
+  private func interruptionReport(of runs: [BulkMeter.Snapshot]) -> String {
     var text = "interrupted"
-    if let run {
-      let ok = run.done - run.failed
-      text += ": \(ok)" + (run.total.map { " of \($0)" } ?? "") + " done in \(run.label)"
-      if run.failed > 0 { text += ", \(run.failed) failed" }
+    let parts = runs.map { run in
+      var part = "\(run.done - run.failed)" + (run.total.map { " of \($0)" } ?? "")
+      part += " done in \(run.label)"
+      if run.failed > 0 { part += ", \(run.failed) failed" }
+      return part
     }
+    if !parts.isEmpty { text += ": " + parts.joined(separator: "; ") }
     if let journal { text += "; journal at \(journal.path), rerun to continue" }
     return text
   }

@@ -36,7 +36,7 @@ import Testing
     let meter = BulkMeter()
     _ = try runner(.skip, meter: meter).stream.collectAll()
     #expect(meter.active.isEmpty)
-    let run = meter.takeUnfinished()
+    let run = meter.takeUnfinished().first
     #expect(run?.done == 6)
     #expect(run?.failed == 2)
     #expect(run?.total == 6)
