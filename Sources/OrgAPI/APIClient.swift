@@ -139,6 +139,13 @@ public final class APIClient: @unchecked Sendable {
   ) throws {
     if io.isCancelled() { throw ShellError.interrupted }
     try limiter.acquire(p.call.operation.method, isCancelled: io.isCancelled)
+    try admitted(attempt, p, io: io, goingOut: goingOut)
+  }
+
+  /// What comes once the rate limit lets an attempt go.
+  private func admitted(
+    _ attempt: Int, _ p: Prepared, io: CallIO, goingOut: (() throws -> Void)?
+  ) throws {
     if attempt == 1 {
       if io.isCancelled() { throw ShellError.interrupted }
       try goingOut?()
@@ -268,7 +275,9 @@ public final class APIClient: @unchecked Sendable {
 
   /// Starts a call and returns without waiting for its answer; `finish` then reads it.
   /// Calls that cannot be split (see `sendsWithoutWaiting`, and the audit-log download)
-  /// are handed back whole, as `perform`. Only the rate limit may make this wait.
+  /// are handed back whole, as `perform`, and so is a call the rate limit holds back for
+  /// longer than a moment: waiting here would leave the answers of the calls beside it
+  /// unread.
   func begin(_ call: APICall, io: CallIO) -> Step {
     guard sendsWithoutWaiting, !call.operation.response.isStreamed,
       let transport = configuration.transport as? PlainHTTPTransport
@@ -277,7 +286,17 @@ public final class APIClient: @unchecked Sendable {
     }
     do {
       let p = try prepare(call)
-      try beforeAttempt(1, p, io: io, goingOut: nil)
+      if io.isCancelled() { throw ShellError.interrupted }
+      let wait = limiter.reserve(call.operation.method)
+      if wait > HTTPConnection.slice {
+        return .later { [self] in
+          try configuration.clock.pause(wait, isCancelled: io.isCancelled)
+          try admitted(1, p, io: io, goingOut: nil)
+          return try attempts(p, first: timed { exchange(p, io: io) }, io: io)
+        }
+      }
+      if wait > 0 { try configuration.clock.pause(wait, isCancelled: io.isCancelled) }
+      try admitted(1, p, io: io, goingOut: nil)
       let started = configuration.clock.now()
       do {
         let pending = try transport.begin(p.request, isCancelled: inFlightCancelled(call, io))

@@ -61,6 +61,27 @@ import Testing
     #expect(seen.current.values.reduce(0, +) == 11)
   }
 
+  @Test func theRateLimitPacesCallsThatAreInFlightTogether() throws {
+    let arrivals = Locked<[Double]>([])
+    let server = try ScriptedServer { request in
+      arrivals.withLock { $0.append(monotonicNow()) }
+      return .json(200, #"{"id":"\#(Self.id(request))"}"#)
+    }
+    defer { server.stop() }
+    let client = APIClient(
+      .init(
+        transport: try PlainHTTPTransportTests.transport(server), token: Fixture.token,
+        rateLimits: RateLimits(get: 40, post: nil, delete: nil), defaultOrganization: "o1"))
+    let out = try Fixture.run(
+      "get_managed_domain", flags: ["parallel": .int(8)], input: .value(Self.domains(20)),
+      in: TestContext(client: client))
+    #expect(Self.ids(out) == (0..<20).map { "d\($0)" })
+    // 20 calls at 40 a second, evenly spaced: the last leaves about 0.475 s after the first.
+    let times = arrivals.current.sorted()
+    #expect(times.count == 20)
+    #expect((times.last ?? 0) - (times.first ?? 0) >= 0.4)
+  }
+
   @Test func anAnswerThatNeverStartsEndsAfterTheIdleTimeout() throws {
     let server = try ScriptedServer { _ in ScriptedReply(status: 200, delay: 5) }
     defer { server.stop() }
