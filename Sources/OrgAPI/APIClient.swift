@@ -246,14 +246,17 @@ public final class APIClient: @unchecked Sendable {
     fileprivate let prepared: Prepared
     fileprivate let io: CallIO
     fileprivate let started: Double
+    fileprivate let transport: PlainHTTPTransport
     let pending: PlainHTTPTransport.Pending
 
     fileprivate init(
-      prepared: Prepared, io: CallIO, started: Double, pending: PlainHTTPTransport.Pending
+      prepared: Prepared, io: CallIO, started: Double, transport: PlainHTTPTransport,
+      pending: PlainHTTPTransport.Pending
     ) {
       self.prepared = prepared
       self.io = io
       self.started = started
+      self.transport = transport
       self.pending = pending
     }
   }
@@ -263,7 +266,8 @@ public final class APIClient: @unchecked Sendable {
     case done(Result<PipelineData, Error>)
     /// The answer is on its way: wait for `pending`'s socket, then `finish`.
     case inFlight(InFlight)
-    /// What is left may wait (a retry's delay): run it on a thread that may block.
+    /// What is left may block (a retry's delay, a long rate-limit wait, a call that
+    /// cannot be split): run it on a thread of its own.
     case later(@Sendable () throws -> PipelineData)
   }
 
@@ -300,7 +304,8 @@ public final class APIClient: @unchecked Sendable {
       let started = configuration.clock.now()
       do {
         let pending = try transport.begin(p.request, isCancelled: inFlightCancelled(call, io))
-        return .inFlight(InFlight(prepared: p, io: io, started: started, pending: pending))
+        return .inFlight(
+          InFlight(prepared: p, io: io, started: started, transport: transport, pending: pending))
       } catch {
         return step(p, first: (.failure(transportError(error)), 0), io: io)
       }
@@ -314,12 +319,11 @@ public final class APIClient: @unchecked Sendable {
   /// for the idle timeout, and the answer is not waited for any longer.
   func finish(_ flight: InFlight, timedOut: Bool = false) -> Step {
     let outcome: Result<Answer, TransportError>
-    let transport = configuration.transport as! PlainHTTPTransport
     if timedOut {
-      outcome = .failure(transport.idleFailure(flight.pending))
+      outcome = .failure(flight.transport.idleFailure(flight.pending))
     } else {
       do {
-        outcome = .success(.whole(try transport.complete(flight.pending)))
+        outcome = .success(.whole(try flight.transport.complete(flight.pending)))
       } catch {
         outcome = .failure(transportError(error))
       }

@@ -295,27 +295,9 @@ public final class BulkRunner: @unchecked Sendable {
       }
       let job = queue.removeFirst()
       cond.unlock()
-      let outcome: Result<Value, ShellError>
-      do {
-        outcome = .success(try work(job.item))
-      } catch let e as ShellError {
-        outcome = .failure(e)
-      } catch {
-        outcome = .failure(ShellError.runtime("failed", "\(error)"))
-      }
-      if case .failure(let e) = outcome {
-        if e.category != .interrupted { progress?.tick(failed: true) }
-      } else {
-        progress?.tick()
-      }
+      let result = itemResult(job.index, job.item, Result { try work(job.item) })
       cond.lock()
-      results[job.index] = ItemResult(index: job.index, item: job.item, outcome: outcome)
-      if case .failure(let e) = outcome, !keepGoing || e.category == .interrupted {
-        halt()
-      }
-      // The consumer waits only for the next result in order (or for a halt); waking it
-      // for any other result would cost a context switch for nothing.
-      if job.index == nextEmit || halted { cond.broadcast() }
+      store([result])
     }
     active -= 1
     cond.broadcast()
@@ -437,7 +419,8 @@ public final class BulkRunner: @unchecked Sendable {
   }
 
   /// Records finished items (caller holds the lock); a failure halts the run unless it
-  /// keeps going, and the consumer is woken when the next result in order is in.
+  /// keeps going. The consumer waits only for the next result in order (or for a halt):
+  /// waking it for any other result would cost a context switch for nothing.
   private func store(_ finished: [ItemResult]) {
     guard !finished.isEmpty else { return }
     var wake = false
