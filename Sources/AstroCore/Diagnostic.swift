@@ -17,12 +17,16 @@ public enum Diagnostic {
       let (line, column) = loc.file.lineAndColumn(of: loc.span.start)
       let gutter = String(repeating: " ", count: String(line).count)
       out += "\(gutter)\(blue)-->\(reset) \(loc.file.name):\(line):\(column)\n"
-      let text = loc.file.line(line)
+      let text = loc.file.line(line).printable
       out += "\(gutter) \(blue)|\(reset)\n"
-      out += "\(blue)\(line) |\(reset) \(text.printable)\n"
+      out += "\(blue)\(line) |\(reset) \(text)\n"
+      // The caret is placed and sized in terminal cells: a CJK character or an emoji
+      // before or under it takes two.
       let endLC = loc.file.lineAndColumn(of: max(loc.span.start, loc.span.end - 1))
-      let width = endLC.line == line ? max(1, endLC.column - column + 1) : 1
-      let pad = String(repeating: " ", count: column - 1)
+      let spanned = endLC.line == line ? max(1, endLC.column - column + 1) : 1
+      let before = TextWidth.of(String(text.prefix(column - 1)))
+      let width = max(1, TextWidth.of(String(text.dropFirst(column - 1).prefix(spanned))))
+      let pad = String(repeating: " ", count: before)
       out +=
         "\(gutter) \(blue)|\(reset) \(pad)\(red)\(String(repeating: "^", count: width))\(reset)\n"
       if let hint = error.hint {

@@ -42,7 +42,10 @@ public final class SourceFile: Sendable {
     let endOffset = number < lineStarts.count ? lineStarts[number] : utf8.count
     let end = utf8.index(utf8.startIndex, offsetBy: endOffset)
     var s = String(decoding: utf8[start..<end], as: UTF8.self)
-    while s.hasSuffix("\n") || s.hasSuffix("\r") { s.removeLast() }
+    // By scalars: "\r\n" is one Character, which neither "\n" nor "\r" matches.
+    while let last = s.unicodeScalars.last, last == "\n" || last == "\r" {
+      s.unicodeScalars.removeLast()
+    }
     return s
   }
 }

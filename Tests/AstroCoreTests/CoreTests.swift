@@ -55,6 +55,28 @@ struct DiagnosticTests {
     #expect(text.contains("print \"?[2J\" $"))
   }
 
+  @Test func theCaretIsPlacedAndSizedInTerminalCells() {
+    // 日本 takes four cells and 漢字 under the caret two each.
+    let file = SourceFile(name: "x", text: "print \"日本\" | 漢字x\n")
+    let start = "print \"日本\" | ".utf8.count
+    let error = ShellError(
+      .syntax, code: "x", "unknown command",
+      at: SourceLocation(file: file, span: Span(start, start + "漢字x".utf8.count)))
+    let lines = Diagnostic.render(error).split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines[3] == "1 | print \"日本\" | 漢字x")
+    #expect(lines[4] == "  |" + String(repeating: " ", count: 1 + 15) + "^^^^^")
+  }
+
+  @Test func aWindowsLineEndIsNotShown() {
+    let file = SourceFile(name: "x", text: "let a = 1\r\nprint $b\r\n")
+    let error = ShellError(
+      .syntax, code: "x", "unknown variable '$b'",
+      at: SourceLocation(file: file, span: Span(17, 19)))
+    let text = Diagnostic.render(error)
+    #expect(text.contains("2 | print $b\n"), "\(text)")
+    #expect(!text.contains("?"))
+  }
+
   @Test func columnsCountCharactersNotBytes() {
     let file = SourceFile(name: "x", text: "let é = ✓ oops")
     let offset = "let é = ✓ ".utf8.count

@@ -1,4 +1,4 @@
-/// How many terminal columns text takes, for aligning tables.
+/// How many terminal columns text takes, for aligning tables and error carets.
 ///
 /// A reasonable wcwidth: East Asian wide and fullwidth characters and emoji take two
 /// columns, combining marks, joiners and variation selectors none, everything else one.
