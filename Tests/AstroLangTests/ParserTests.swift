@@ -154,6 +154,15 @@ struct SyntaxErrorCase: CustomTestStringConvertible, Sendable {
       name: "unclosed block", source: "if true {\n  1\n", message: "this '{' is never closed",
       line: 1, column: 9),
     .init(
+      name: "unclosed list before the next line", source: "let x = [1, 2\nprint $x\n",
+      message: "this '[' is never closed", line: 1, column: 9),
+    .init(
+      name: "unclosed record before the next line", source: "let r = {a: 1\nprint $r\n",
+      message: "this '{' is never closed", line: 1, column: 9),
+    .init(
+      name: "a bad item of a closed list", source: "let x = [1,\n  foo\n]",
+      message: "unexpected word 'foo' in an expression", line: 2, column: 3),
+    .init(
       name: "stray closing brace", source: "1 }", message: "unexpected '}'", line: 1, column: 3),
     .init(
       name: "bare word in an expression", source: "let x = 1 + foo",

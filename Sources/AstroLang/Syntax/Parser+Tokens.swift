@@ -84,7 +84,35 @@ extension Parser {
   func bracketed<T>(_ open: Token, _ body: () throws -> T) throws -> T {
     openBrackets.append(open)
     defer { openBrackets.removeLast() }
-    return try nested(open.span, body)
+    do {
+      return try nested(open.span, body)
+    } catch let error as ShellError
+      where error.category == .syntax && error.code != "unclosed_bracket" && !isClosed(open)
+    {
+      // Line breaks are space inside brackets, so after a forgotten `]` the next line is
+      // read as one more item and fails there; the bracket is the mistake to report.
+      guard case .punct(let p) = open.kind else { throw error }
+      throw SyntaxErrors.unclosed(p, file, open.span)
+    }
+  }
+
+  /// Whether a bracket has its closing partner somewhere after it.
+  private func isClosed(_ open: Token) -> Bool {
+    guard case .punct(let p) = open.kind,
+      let start = tokens.firstIndex(where: { $0.span == open.span })
+    else { return true }
+    let close: Punct =
+      switch p {
+      case .lparen: .rparen
+      case .lbracket: .rbracket
+      default: .rbrace
+      }
+    var depth = 0
+    for token in tokens[start...] {
+      if token.isPunct(p) { depth += 1 } else if token.isPunct(close) { depth -= 1 }
+      if depth == 0 { return true }
+    }
+    return false
   }
 
   /// Runs `body` with the parser's context flags changed, restoring them after.
