@@ -22,7 +22,8 @@ final class BulkSetup: @unchecked Sendable {
     settings = BulkSettings(keepGoing: options.keepGoing, meter: meter)
     services.register(settings)
     self.status = status
-    journal = try BulkSetup.journal(options, status: status)
+    journal = try BulkSetup.journal(
+      options, target: client.configuration.transport.targetDescription, status: status)
     client.journal = journal
     if stderrIsTerminal || options.progress {
       progress = ProgressLine(
@@ -34,13 +35,15 @@ final class BulkSetup: @unchecked Sendable {
   }
 
   /// The journal of `--journal`; a dry run neither reads nor writes it.
-  private static func journal(_ options: Options, status: StatusLine) throws -> Journal? {
+  private static func journal(_ options: Options, target: String, status: StatusLine) throws
+    -> Journal?
+  {
     guard let path = options.journal else { return nil }
     if options.dryRun {
       status.print("dry-run: the journal '\(path)' is neither read nor written\n")
       return nil
     }
-    return try Journal(path: path)
+    return try Journal(path: path, target: target)
   }
 
   /// A script starts: keep-going summaries wait for its end, and progress may show.

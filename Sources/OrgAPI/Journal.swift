@@ -37,6 +37,7 @@ public final class Journal: @unchecked Sendable {
   public let path: String
   private let lock = NSLock()
   private var fd: Int32
+  private let target: String?
   private var states: [String: Prior] = [:]
   private var ordinals: [String: Int] = [:]
   private var counts = (reused: 0, found: 0, recorded: 0)
@@ -44,8 +45,13 @@ public final class Journal: @unchecked Sendable {
   /// Opens (or creates) the journal and reads what earlier runs recorded. A torn last
   /// line (the process was killed while writing it) is cut off; any other damage is an
   /// error, since skipping a line could send a done call again.
-  public init(path: String) throws {
+  ///
+  /// `target` names the API the run talks to (`sandbox`, or the server's address). It is
+  /// written in the header of a new journal, and a journal written against another
+  /// target is refused: a rehearsal's journal must not make the real run skip its work.
+  public init(path: String, target: String? = nil) throws {
     self.path = path
+    self.target = target
     fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
     guard fd >= 0 else { throw Journal.error("cannot open the journal '\(path)'", errno) }
     do {
@@ -154,6 +160,14 @@ public final class Journal: @unchecked Sendable {
       if n == 0 { break }
       bytes += buffer[0..<n]
     }
+    // Anything not begun by a whole astrosh header is refused before any repair below
+    // could cut it: a script or a token file given by mistake must never be rewritten.
+    if !bytes.isEmpty {
+      let first = bytes.split(separator: 10, maxSplits: 1, omittingEmptySubsequences: false)[0]
+      guard bytes.contains(10), let header = try? parse(Array(first)),
+        header["journal"]?.stringValue == "astrosh"
+      else { throw foreign() }
+    }
     var lines = bytes.split(separator: 10, omittingEmptySubsequences: false).map(Array.init)
     // What follows the last newline is a line cut short by a kill; so is a last line
     // that does not parse.
@@ -169,7 +183,9 @@ public final class Journal: @unchecked Sendable {
       }
     }
     if lines.isEmpty {
-      return try write(Array((JSON.serialize(.record(Journal.fileHeader)) + "\n").utf8))
+      var header = Journal.fileHeader
+      if let target { header["target"] = .string(target) }
+      return try write(Array((JSON.serialize(.record(header)) + "\n").utf8))
     }
     try read(lines)
   }
@@ -182,15 +198,25 @@ public final class Journal: @unchecked Sendable {
           hint: "move it aside to start over, or repair that line")
       }
       if i == 0 {
-        guard entry["journal"]?.stringValue == "astrosh" else {
+        guard entry["journal"]?.stringValue == "astrosh" else { throw foreign() }
+        if let target, let written = entry["target"]?.stringValue, written != target {
           throw ShellError.usage(
-            "journal_foreign", "'\(path)' is not an astrosh journal",
-            hint: "give --journal a new file, or one an earlier run wrote")
+            "journal_target",
+            "the journal '\(path)' was written against \(written), and this run talks to "
+              + "\(target)",
+            hint: "give --journal a new file for this target; a rehearsal's journal would "
+              + "make this run skip calls it never made here")
         }
         continue
       }
       apply(entry)
     }
+  }
+
+  private func foreign() -> ShellError {
+    ShellError.usage(
+      "journal_foreign", "'\(path)' is not an astrosh journal; it was left as it is",
+      hint: "give --journal a new file, or one an earlier run wrote")
   }
 
   private func apply(_ entry: Record) {

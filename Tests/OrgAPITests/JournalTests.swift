@@ -148,9 +148,22 @@ import Testing
     #expect(error?.message.contains("line 2") == true)
   }
 
-  @Test func aForeignFileIsRefused() throws {
-    try "{\"hello\":1}\n".write(toFile: path, atomically: true, encoding: .utf8)
+  @Test(arguments: [
+    "{\"hello\":1}\n", "1..100 | each { {name: $it} } | create_managed_domain\n", "hello",
+    "just one line, no line break", "{\"journal\":\"astrosh\"", "a,b\n1,2\n",
+  ])
+  func aForeignFileIsRefusedAndLeftAsItIs(_ content: String) throws {
+    try content.write(toFile: path, atomically: true, encoding: .utf8)
     #expect(throwing { _ = try Journal(path: path) }?.code == "journal_foreign")
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == content)
+  }
+
+  @Test func aJournalWrittenAgainstAnotherTargetIsRefused() throws {
+    _ = try Journal(path: path, target: "sandbox")
+    let error = throwing { _ = try Journal(path: path, target: "127.0.0.1:4010") }
+    #expect(error?.code == "journal_target")
+    #expect(error?.message.contains("written against sandbox") == true)
+    #expect(throwing { _ = try Journal(path: path, target: "sandbox") } == nil)
   }
 
   @Test func secretsNeverReachTheFile() throws {
