@@ -1,5 +1,9 @@
 import OrgAPI
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A wrong `astrosh serve` command line; the message says what to fix.
 struct ServeUsageError: Error, Equatable {
   var message: String
@@ -95,7 +99,13 @@ struct ServeOptions: Equatable {
 
   private mutating func apply(_ name: String, _ v: String) throws(ServeUsageError) {
     switch name {
-    case "host": host = v
+    case "host":
+      // The emulator takes any token by default: it must not be reachable from elsewhere.
+      guard Self.isLoopback(v) else {
+        throw ServeUsageError(
+          "'--host' must be a numeric loopback address such as 127.0.0.1 or ::1, not '\(v)'")
+      }
+      host = v
     case "port": port = UInt16(try Self.number(v, name, in: 0...65535))
     case "state": stateFile = v
     case "token":
@@ -124,6 +134,20 @@ struct ServeOptions: Equatable {
     default:
       faults.seed = UInt64(try Self.number(v, name, in: 0...Int.max))
     }
+  }
+
+  /// 127.0.0.0/8, ::1, or an IPv4 loopback address mapped into IPv6.
+  static func isLoopback(_ host: String) -> Bool {
+    var v4 = in_addr()
+    if inet_pton(AF_INET, host, &v4) == 1 {
+      return UInt32(bigEndian: v4.s_addr) >> 24 == 127
+    }
+    var v6 = in6_addr()
+    guard inet_pton(AF_INET6, host, &v6) == 1 else { return false }
+    let bytes = withUnsafeBytes(of: &v6) { Array($0) }
+    let loopback: [UInt8] = Array(repeating: 0, count: 15) + [1]
+    let mappedPrefix: [UInt8] = Array(repeating: 0, count: 10) + [0xFF, 0xFF]
+    return bytes == loopback || (Array(bytes.prefix(12)) == mappedPrefix && bytes[12] == 127)
   }
 
   private static func number(_ v: String, _ name: String, in range: ClosedRange<Int>)

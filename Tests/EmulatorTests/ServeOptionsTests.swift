@@ -109,4 +109,15 @@ struct ServerLogTests {
     #expect(!logged.joined().contains("very-secret-token"))
     #expect(!logged.joined().contains("ada@"))
   }
+
+  @Test(arguments: [
+    ("127.0.0.1", true), ("127.8.9.10", true), ("::1", true), ("::ffff:127.0.0.1", true),
+    ("0.0.0.0", false), ("::", false), ("10.0.0.1", false), ("::ffff:10.0.0.1", false),
+    ("localhost", false), ("", false),
+  ])
+  func onlyLoopbackAddressesAreServed(_ host: String, _ allowed: Bool) {
+    #expect(ServeOptions.isLoopback(host) == allowed)
+    let parsed = try? ServeOptions.parse(["--host", host])
+    #expect((parsed != nil) == allowed)
+  }
 }
