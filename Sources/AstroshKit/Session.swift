@@ -93,19 +93,11 @@ final class Session: @unchecked Sendable {
       color: useColor, maskedKeys: Operations.secretKeys, showSecrets: options.showSecrets)
   }
 
-  /// Shows a top-level value on standard output, in blocks of about 64 KB so a long
-  /// stream costs few system calls yet appears as it arrives.
+  /// Shows a top-level value on standard output. The renderer hands over blocks of up
+  /// to 64 KB, or what came within a tenth of a second, so a long stream costs few system
+  /// calls yet appears as it arrives.
   func show(_ data: PipelineData) throws {
-    let renderer = OutputRenderer(renderOptions)
-    var pending = ""
-    defer { if !pending.isEmpty { sink.write(pending) } }
-    try renderer.render(data) { text in
-      pending += text
-      if pending.utf8.count >= 64 * 1024 {
-        sink.write(pending)
-        pending = ""
-      }
-    }
+    try OutputRenderer(renderOptions).render(data) { sink.write($0) }
   }
 
   /// Renders an error for standard error, in colour when that is a terminal.

@@ -47,6 +47,21 @@ import Testing
     #expect(chunks > 1)
   }
 
+  @Test func linesRenderedBeforeAStreamFailsStillGoOut() throws {
+    var n = 0
+    let failing = PipelineData.stream(
+      ValueStream {
+        n += 1
+        if n == 3 { throw ShellError.interrupted }
+        return .int(n)
+      })
+    var written = ""
+    #expect(throws: ShellError.self) {
+      try OutputRenderer(RenderOptions(format: .ndjson)).render(failing) { written += $0 }
+    }
+    #expect(written == "1\n2\n")
+  }
+
   @Test func ndjsonWritesOneLinePerItem() throws {
     #expect(try render(stream(#"[{"a":1},[2],"x"]"#), .ndjson) == "{\"a\":1}\n[2]\n\"x\"\n")
     #expect(try render(.value(json(#"{"a":1}"#)), .ndjson) == "{\"a\":1}\n")

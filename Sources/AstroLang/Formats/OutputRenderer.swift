@@ -1,4 +1,5 @@
 import AstroCore
+import Dispatch
 
 /// The formats the host can show a top-level value in (`--output`).
 public enum OutputFormat: String, Sendable, CaseIterable {
@@ -53,13 +54,20 @@ public struct OutputRenderer: Sendable {
     if data.isEmpty { return }
     try withoutActuallyEscaping(write) { write in
       var out = ChunkedOutput(write: write)
-      switch options.format {
-      case .json: try renderJSON(data, &out)
-      case .ndjson: try forEachItem(data) { try out.append(NDJSON.line($0)) }
-      case .csv: try renderCSV(data, &out)
-      case .table:
-        let table = TableRenderer(width: options.terminalWidth, color: options.color)
-        try out.append(table.render(masked(try data.collect())))
+      do {
+        switch options.format {
+        case .json: try renderJSON(data, &out)
+        case .ndjson: try forEachItem(data) { try out.append(NDJSON.line($0)) }
+        case .csv: try renderCSV(data, &out)
+        case .table:
+          let table = TableRenderer(width: options.terminalWidth, color: options.color)
+          try out.append(table.render(masked(try data.collect())))
+        }
+      } catch {
+        // What was rendered before the stream failed (or Ctrl-C) still goes out: with
+        // NDJSON those are whole results, and the ids of changes already made.
+        try? out.flush()
+        throw error
       }
       try out.flush()
     }
@@ -134,13 +142,22 @@ public struct OutputRenderer: Sendable {
 private struct ChunkedOutput {
   let write: (String) throws -> Void
   var buffer = ""
+  /// When the buffer was last written out, in nanoseconds of uptime.
+  var flushed = DispatchTime.now().uptimeNanoseconds
+  /// Text waits at most this long: a stream of slow API results appears as it arrives.
+  static let maxDelay: UInt64 = 100_000_000
 
   mutating func append(_ text: String) throws {
     buffer += text
-    if buffer.utf8.count >= OutputRenderer.chunkSize { try flush() }
+    if buffer.utf8.count >= OutputRenderer.chunkSize
+      || DispatchTime.now().uptimeNanoseconds - flushed >= Self.maxDelay
+    {
+      try flush()
+    }
   }
 
   mutating func flush() throws {
+    flushed = DispatchTime.now().uptimeNanoseconds
     guard !buffer.isEmpty else { return }
     try write(buffer)
     buffer = ""
