@@ -133,8 +133,15 @@ public enum APIBuiltins {
       isCancelled: { [ctx] in ctx.isCancelled },
       onFinish: { summary in
         client.recordBulk(summary)
-        guard policy.keepsGoing else { return }
-        report(summary, of: op, to: settings?.ledger, ctx)
+        if policy.keepsGoing {
+          report(summary, of: op, to: settings?.ledger, ctx)
+        } else if summary.readerLeft,
+          !summary.failures.isEmpty || op.isMutating && summary.unread > 0
+        {
+          // The pipeline stopped reading (`| first 3`); calls that finished after that,
+          // failed or changing something, are still told.
+          ctx.writeError("\(op.name): " + summary.text)
+        }
       }, split: split
     ) { item in try one(item).collect() }
     return .stream(runner.stream)

@@ -28,12 +28,18 @@ public struct ItemResult: Sendable {
 public struct BulkSummary: Sendable {
   public var succeeded = 0
   public var failures: [ItemResult] = []
+  /// Items (counted above too) that finished after the consumer had stopped reading.
+  public var unread = 0
+  /// The consumer let go of the results before their end (`| first 3`).
+  public var readerLeft = false
 
   public var total: Int { succeeded + failures.count }
 
   /// `3 ok, 1 failed` and one line per failure naming the item and the reason.
   public var text: String {
-    var out = "\(succeeded) ok, \(failures.count) failed\n"
+    var out = "\(succeeded) ok, \(failures.count) failed"
+    if unread > 0 { out += " (\(unread) finished after the pipeline stopped reading)" }
+    out += "\n"
     for f in failures {
       guard case .failure(let e) = f.outcome else { continue }
       out += "  item \(f.index)\(BulkSummary.label(f.item)): \(e.message)\n"
@@ -156,9 +162,48 @@ public final class BulkRunner: @unchecked Sendable {
   /// Ends the progress line even when the consumer drops the stream early.
   deinit { progress?.end() }
 
-  /// The results as a stream: values (or `ItemResult` records with `keepGoing`).
+  /// The results as a stream: values (or `ItemResult` records with `keepGoing`). Take it
+  /// once: when the consumer lets go of it before the end (`| first 3`), the items already
+  /// started are waited for and counted in the summary, failures included, so no change
+  /// made and no failure goes unseen.
   public var stream: ValueStream {
-    ValueStream(count: input.knownCount) { [self] in try next() }
+    let reader = Reader(self)
+    return ValueStream(count: input.knownCount) { try reader.runner.next() }
+  }
+
+  /// Held by the stream only, so that its end tells the consumer let go.
+  private final class Reader: @unchecked Sendable {
+    let runner: BulkRunner
+    init(_ runner: BulkRunner) { self.runner = runner }
+    deinit { runner.readerLeft() }
+  }
+
+  /// The consumer let go of the stream: unless the run is over, nothing new starts, the
+  /// items in flight are waited for, and those nobody read go into the summary.
+  private func readerLeft() {
+    cond.lock()
+    defer { unlockAndWake() }
+    guard !finished, !thrown else { return }
+    halt()
+    settle()
+    summary.readerLeft = true
+    finish()
+  }
+
+  /// Waits for every started item to finish (caller holds the lock, the run is halted) and
+  /// moves the results nobody has read into the summary.
+  private func settle() {
+    while (nextEmit..<nextIndex).contains(where: { results[$0] == nil }) { cond.wait() }
+    for index in nextEmit..<nextIndex {
+      guard let r = results.removeValue(forKey: index) else { continue }
+      summary.unread += 1
+      switch r.outcome {
+      case .success: summary.succeeded += 1
+      case .failure(let e) where e.category != .interrupted: summary.failures.append(r)
+      case .failure: break
+      }
+    }
+    nextEmit = nextIndex
   }
 
   /// The next result in input order; nil after the last.
@@ -224,9 +269,32 @@ public final class BulkRunner: @unchecked Sendable {
       if keepGoing, e.category != .interrupted { return policy == .record ? r.record : nil }
       thrown = true
       halt()
+      guard e.category != .interrupted else {
+        finish()
+        throw e
+      }
+      // Calls started beside this one may have changed things: wait for them, and say
+      // how far the run got.
+      settle()
       finish()
-      throw e
+      throw stoppedAt(r, e)
     }
+  }
+
+  /// The failure that stopped a run, saying what else the run did.
+  private func stoppedAt(_ r: ItemResult, _ error: ShellError) -> ShellError {
+    var e = error
+    let others = summary.failures.count - 1
+    e.details["bulk"] = .record(
+      Record([
+        ("item", .int(r.index)), ("succeeded", .int(summary.succeeded)),
+        ("failed", .int(summary.failures.count)),
+      ]))
+    var note = "item \(r.index) stopped the run after \(summary.succeeded) other items succeeded"
+    if others > 0 { note += " and \(others) more failed" }
+    note += "; --keep-going carries on past failures, --journal lets a rerun skip what is done"
+    e.hint = [e.hint, note].compactMap { $0 }.joined(separator: "; ")
+    return e
   }
 
   /// Queues a pulled item (caller holds the lock); an upstream error stops the run.

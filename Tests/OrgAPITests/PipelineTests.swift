@@ -148,6 +148,43 @@ import Testing
     #expect(pulled.current <= 3 + 8)
   }
 
+  @Test func itemsThatFinishAfterTheConsumerLetGoAreStillCounted() throws {
+    let finished = Locked<BulkSummary?>(nil)
+    do {
+      let runner = BulkRunner(
+        input: ValueStream.of((0..<40).map(Value.int)), workers: 4, keepGoing: false,
+        onFinish: { summary in finished.withLock { $0 = summary } }
+      ) { v in
+        if v == .int(4) { throw ShellError.runtime("bad", "item 4 is bad") }
+        return v
+      }
+      let stream = runner.stream
+      for _ in 0..<2 { _ = try stream.next() }
+    }
+    // The stream is gone: the items started were waited for and counted.
+    let summary = try #require(finished.current)
+    #expect(summary.readerLeft)
+    #expect(summary.unread > 0)
+    #expect(summary.succeeded + summary.failures.count == 2 + summary.unread)
+    #expect(summary.failures.map(\.index) == [4])
+    #expect(summary.text.contains("finished after the pipeline stopped reading"))
+  }
+
+  @Test func aFailureThatStopsARunSaysWhatElseItDid() throws {
+    let runner = BulkRunner(
+      input: ValueStream.of((0..<10).map(Value.int)), workers: 2, keepGoing: false
+    ) { v in
+      if v == .int(3) { throw ShellError.runtime("bad", "item 3 is bad") }
+      return v
+    }
+    let error = #expect(throws: ShellError.self) { try runner.stream.collectAll() }
+    #expect(error?.message == "item 3 is bad")
+    #expect(error?.hint?.contains("item 3 stopped the run after") == true)
+    let bulk = error?.details["bulk"]?.recordValue
+    #expect(bulk?["item"] == .int(3))
+    #expect((bulk?["succeeded"]?.intValue ?? 0) >= 3)
+  }
+
   @Test func ctrlCStopsLaunchingAndDoesNotLookComplete() throws {
     let cancelled = Locked(false)
     let calls = Locked(0)
