@@ -50,7 +50,7 @@ public struct RateLimits: Sendable, Equatable {
       } else if let r = Double(pair[1]), r > 0, r.isFinite {
         rate = r
       } else {
-        throw invalid(spec, "'\(pair[1])' is not a positive number or 'off'")
+        throw invalid(spec, "'\(pair[1])' is not a positive number, or 'off' (or 0) for none")
       }
       switch pair[0] {
       case "get": limits.get = rate
