@@ -29,6 +29,8 @@ public struct Options: Sendable {
   public var progress = false
   public var journal: String?
   public var rateLimits: String?
+  /// `--timeout`: seconds a request may wait for its answer.
+  public var timeout: Double?
   public var retryUnsafe = false
   public var showSecrets = false
   public var color: Bool?
@@ -46,6 +48,7 @@ public struct Options: Sendable {
     ("output", "FORMAT", "how results are shown: table, json, ndjson or csv"),
     ("journal", "FILE", "record completed changes in FILE; a rerun skips what is done"),
     ("rate-limit", "SPEC", "client-side limits per second, e.g. get=10,post=5,delete=5"),
+    ("timeout", "SECONDS", "seconds a request waits for data (default 30); twice that in all"),
   ]
 
   /// Switches, with the text `--help` shows for each.
@@ -172,6 +175,14 @@ public struct Options: Sendable {
       output = value
     case "journal": journal = value
     case "rate-limit": rateLimits = value
+    case "timeout":
+      guard let seconds = Double(value), seconds > 0, seconds <= 3600 else {
+        throw ShellError.usage(
+          "invalid_value",
+          "'--timeout' needs a number of seconds from above 0 to 3600, not "
+            + "'\(value)'")
+      }
+      timeout = seconds
     default: break
     }
   }

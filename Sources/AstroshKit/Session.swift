@@ -31,7 +31,7 @@ final class Session: @unchecked Sendable {
     let settings = try APISettings.resolve(
       environment: environment, apiURL: options.apiURL, organization: options.organization,
       trace: options.trace, dryRun: options.dryRun, rateLimits: options.rateLimits,
-      retryUnsafe: options.retryUnsafe)
+      retryUnsafe: options.retryUnsafe, timeout: options.timeout)
     if options.sandbox {
       client = try Session.sandboxClient(settings, stateFile: options.sandboxState)
       target = "sandbox"

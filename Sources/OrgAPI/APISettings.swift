@@ -15,6 +15,8 @@ public struct APISettings: Sendable {
   public var retryUnsafe: Bool
   /// The overall deadline of one request, in seconds.
   public var deadline: Double
+  /// How long a request may go without receiving anything, in seconds.
+  public var idleTimeout: Double = 30
   /// Which HTTP client to use, from `ASTROSH_HTTP_CLIENT`.
   public var httpClient: HTTPClientChoice = .automatic
 
@@ -38,7 +40,7 @@ public struct APISettings: Sendable {
   public static func resolve(
     environment: [String: String], apiURL: String? = nil, organization: String? = nil,
     trace: Bool = false, dryRun: Bool = false, rateLimits: String? = nil,
-    retryUnsafe: Bool = false
+    retryUnsafe: Bool = false, timeout: Double? = nil
   ) throws -> APISettings {
     func env(_ name: String) -> String? {
       guard let v = environment[name]?.trimmingSpaces, !v.isEmpty else { return nil }
@@ -50,6 +52,11 @@ public struct APISettings: Sendable {
       trace: trace, dryRun: dryRun,
       rateLimits: try rateLimits.map(RateLimits.parse) ?? .documented, retryUnsafe: retryUnsafe)
     settings.httpClient = try HTTPClientChoice.parse(env("ASTROSH_HTTP_CLIENT"))
+    if let timeout {
+      // The whole request gets twice the silence allowed: time to connect, send and read.
+      settings.idleTimeout = timeout
+      settings.deadline = 2 * timeout
+    }
     return settings
   }
 }
@@ -59,7 +66,9 @@ extension APIClient {
   /// client for plain http. Throws a usage error when the URL is not an http(s) URL.
   public static func live(_ settings: APISettings) throws -> APIClient {
     let transport = try HTTPTransport.make(
-      .init(baseURL: settings.apiURL, deadline: settings.deadline), client: settings.httpClient)
+      .init(
+        baseURL: settings.apiURL, deadline: settings.deadline, idleTimeout: settings.idleTimeout),
+      client: settings.httpClient)
     return APIClient(configuration(settings, transport: transport, token: settings.token))
   }
 

@@ -33,6 +33,22 @@ struct ScriptRunnerTests {
     #expect(result.stderr.contains("'..' is not a valid domainId"))
   }
 
+  @Test func timeoutBoundsTheWaitForAnAnswer() throws {
+    let emulator = try ServedEmulator(["--latency", "POST=10000"])
+    let started = Date()
+    // A create is not retried after a timeout: one wait of about a second, then exit 5.
+    let result = try Binary.run(
+      ["--timeout", "1", "-c", #"create_managed_domain --name "slow.example.com""#],
+      environment: emulator.environment)
+    #expect(result.status == 5)
+    #expect(result.stderr.contains("nothing received for 1 s"), "\(result.stderr)")
+    #expect(Date().timeIntervalSince(started) < 8)
+    for bad in ["0", "-1", "abc", "4000"] {
+      let refused = try Binary.run(["--timeout", bad, "-c", "print 1"])
+      #expect(refused.status == 2, "--timeout \(bad)")
+    }
+  }
+
   @Test func anEmptyOrganizationOptionIsAUsageError() throws {
     let result = try Binary.run(["--organization=", "-c", "print 1"])
     #expect(result.status == 2)
