@@ -23,7 +23,7 @@ final class BulkSetup: @unchecked Sendable {
     services.register(settings)
     self.status = status
     journal = try BulkSetup.journal(
-      options, target: client.configuration.transport.targetDescription, status: status)
+      options, target: BulkSetup.journalTarget(options, client), status: status)
     client.journal = journal
     if stderrIsTerminal || options.progress {
       progress = ProgressLine(
@@ -44,6 +44,16 @@ final class BulkSetup: @unchecked Sendable {
       return nil
     }
     return try Journal(path: path, target: target)
+  }
+
+  /// What a journal is bound to: the server, or the sandbox's state file. A sandbox in
+  /// memory starts afresh each run, so a journal of one is never reused.
+  private static func journalTarget(_ options: Options, _ client: APIClient) -> String {
+    guard options.sandbox else { return client.configuration.transport.targetDescription }
+    guard let state = options.sandboxState else {
+      return "a sandbox in memory (run of \(ISODate.format(Date())), pid \(getpid()))"
+    }
+    return "the sandbox kept in " + URL(fileURLWithPath: state).standardizedFileURL.path
   }
 
   /// A script starts: keep-going summaries wait for its end, and progress may show.

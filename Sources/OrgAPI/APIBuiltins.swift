@@ -133,13 +133,16 @@ public enum APIBuiltins {
       isCancelled: { [ctx] in ctx.isCancelled },
       onFinish: { summary in
         client.recordBulk(summary)
+        // The pipeline stopped reading (`| first 3`, Ctrl-C): calls that finished after
+        // that, failed or changing something, are still told.
+        if summary.readerLeft || summary.interrupted, op.isMutating,
+          !summary.unreadDone.isEmpty
+        {
+          ctx.writeError("\(op.name): " + summary.unreadChanges)
+        }
         if policy.keepsGoing {
           report(summary, of: op, to: settings?.ledger, ctx)
-        } else if summary.readerLeft,
-          !summary.failures.isEmpty || op.isMutating && summary.unread > 0
-        {
-          // The pipeline stopped reading (`| first 3`); calls that finished after that,
-          // failed or changing something, are still told.
+        } else if summary.readerLeft, !summary.failures.isEmpty {
           ctx.writeError("\(op.name): " + summary.text)
         }
       }, split: split

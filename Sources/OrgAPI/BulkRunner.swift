@@ -30,6 +30,11 @@ public struct BulkSummary: Sendable {
   public var failures: [ItemResult] = []
   /// Items (counted above too) that finished after the consumer had stopped reading.
   public var unread = 0
+  /// Those of them that succeeded, and those handed out after Ctrl-C (a later stage may
+  /// have dropped them), with their results: for a change, what was made.
+  public var unreadDone: [ItemResult] = []
+  /// Ctrl-C ended the run.
+  public var interrupted = false
   /// The consumer let go of the results before their end (`| first 3`).
   public var readerLeft = false
 
@@ -43,6 +48,17 @@ public struct BulkSummary: Sendable {
     for f in failures {
       guard case .failure(let e) = f.outcome else { continue }
       out += "  item \(f.index)\(BulkSummary.label(f.item)): \(e.message)\n"
+    }
+    return out
+  }
+
+  /// The changes that finished as the run was stopped (Ctrl-C, `first 3`), one line each,
+  /// so that what was made is not lost with output that may never have been shown.
+  public var unreadChanges: String {
+    var out = "\(unreadDone.count) finished as the run stopped, maybe not shown:\n"
+    for r in unreadDone {
+      guard case .success(let value) = r.outcome else { continue }
+      out += "  item \(r.index)\(BulkSummary.label(value)): done\n"
     }
     return out
   }
@@ -198,7 +214,9 @@ public final class BulkRunner: @unchecked Sendable {
       guard let r = results.removeValue(forKey: index) else { continue }
       summary.unread += 1
       switch r.outcome {
-      case .success: summary.succeeded += 1
+      case .success:
+        summary.succeeded += 1
+        summary.unreadDone.append(r)
       case .failure(let e) where e.category != .interrupted: summary.failures.append(r)
       case .failure: break
       }
@@ -218,6 +236,7 @@ public final class BulkRunner: @unchecked Sendable {
         continue
       }
       if (inputDone || halted) && nextEmit == nextIndex && queue.isEmpty && active == 0 {
+        summary.interrupted = interrupted
         finish()
         // A run cut short by Ctrl-C must not look complete.
         if interrupted {
@@ -262,6 +281,8 @@ public final class BulkRunner: @unchecked Sendable {
     switch r.outcome {
     case .success(let v):
       summary.succeeded += 1
+      // After Ctrl-C a later stage may drop what it is handed: keep it for the report.
+      if interrupted || isCancelled() { summary.unreadDone.append(r) }
       return policy == .record ? r.record : v
     case .failure(let e):
       summary.failures.append(r)

@@ -170,6 +170,27 @@ import Testing
     #expect(summary.text.contains("finished after the pipeline stopped reading"))
   }
 
+  @Test func resultsHandedOutAfterCtrlCAreKeptForTheReport() throws {
+    let cancelled = Locked(false)
+    let finished = Locked<BulkSummary?>(nil)
+    let runner = BulkRunner(
+      input: ValueStream.of((0..<6).map(Value.int)), workers: 1, keepGoing: false,
+      isCancelled: { cancelled.current },
+      onFinish: { summary in finished.withLock { $0 = summary } }
+    ) { v in .record(Record([("id", .string("made-\(v.intValue ?? -1)"))])) }
+    let stream = runner.stream
+    _ = try stream.next()
+    cancelled.withLock { $0 = true }
+    #expect(throws: ShellError.self) {
+      while try stream.next() != nil {}
+    }
+    let summary = try #require(finished.current)
+    #expect(summary.interrupted)
+    #expect(!summary.unreadDone.isEmpty)
+    #expect(!summary.unreadDone.contains { $0.index == 0 }, "item 0 was read before Ctrl-C")
+    #expect(summary.unreadChanges.contains("(made-1): done"))
+  }
+
   @Test func aFailureThatStopsARunSaysWhatElseItDid() throws {
     let runner = BulkRunner(
       input: ValueStream.of((0..<10).map(Value.int)), workers: 2, keepGoing: false

@@ -150,12 +150,13 @@ enum Streams {
     var index = 0
     return .stream(
       ValueStream {
-        while let item = try source.next() {
-          defer { index += 1 }
+        // Checked before an item is pulled, never after: an item pulled is not dropped.
+        while true {
           if index % cancelInterval == 0 { try ctx.checkCancelled() }
+          guard let item = try source.next() else { return nil }
+          defer { index += 1 }
           if let out = try transform(item, index) { return out }
         }
-        return nil
       })
   }
 
@@ -188,8 +189,9 @@ enum Streams {
   ) throws {
     let source = input.items()
     var index = 0
-    while let item = try source.next() {
+    while true {
       if index % cancelInterval == 0 { try ctx.checkCancelled() }
+      guard let item = try source.next() else { return }
       index += 1
       try body(item)
     }
