@@ -136,7 +136,7 @@ struct ServeOptions: Equatable {
     }
   }
 
-  /// 127.0.0.0/8, ::1, or an IPv4 loopback address mapped into IPv6.
+  /// 127.0.0.0/8 or ::1. (An IPv4 address mapped into IPv6 cannot be bound as such.)
   static func isLoopback(_ host: String) -> Bool {
     var v4 = in_addr()
     if inet_pton(AF_INET, host, &v4) == 1 {
@@ -144,10 +144,7 @@ struct ServeOptions: Equatable {
     }
     var v6 = in6_addr()
     guard inet_pton(AF_INET6, host, &v6) == 1 else { return false }
-    let bytes = withUnsafeBytes(of: &v6) { Array($0) }
-    let loopback: [UInt8] = Array(repeating: 0, count: 15) + [1]
-    let mappedPrefix: [UInt8] = Array(repeating: 0, count: 10) + [0xFF, 0xFF]
-    return bytes == loopback || (Array(bytes.prefix(12)) == mappedPrefix && bytes[12] == 127)
+    return withUnsafeBytes(of: &v6) { Array($0) } == Array(repeating: 0, count: 15) + [1]
   }
 
   private static func number(_ v: String, _ name: String, in range: ClosedRange<Int>)
