@@ -237,7 +237,8 @@ struct SyntaxErrorCase: CustomTestStringConvertible, Sendable {
     ),
     (
       "let x = 1 + foo",
-      "quote a string (\"foo\"), write $foo for a variable, or call a command in parentheses: (foo …)"
+      "quote a string (\"foo\"), write $foo for a variable, "
+        + "or call a command in parentheses: (foo …)"
     ),
   ]
 

@@ -8,7 +8,8 @@ import Testing
 
   /// Creates the domains, then verifies them (a pipeline fed by the creates' results).
   static let script = """
-    let made = 1..\(domains) | each {|i| create_managed_domain --name "k$i.example.com" --enforced-logins sso }
+    let made = 1..\(domains) | each {|i| \
+    create_managed_domain --name "k$i.example.com" --enforced-logins sso }
     print "created $($made | length)"
     $made | verify_managed_domain | where status == "VERIFIED" | length
     """

@@ -20,7 +20,8 @@ import Testing
     #expect(result.stderr.contains("  verify_managed_domain: 2 ok, 1 failed\n"))
     #expect(
       result.stderr.contains(
-        "    item 1 (cldemodom0000000000000004, pending-2.example.com): verify_managed_domain failed with 400"
+        "    item 1 (cldemodom0000000000000004, pending-2.example.com): "
+          + "verify_managed_domain failed with 400"
       ))
   }
 
@@ -39,7 +40,8 @@ import Testing
     let result = try Binary.run(
       [
         "-c",
-        #"list_managed_domains | where status == "PENDING" | verify_managed_domain --keep-going --parallel 3 | get ok"#,
+        #"list_managed_domains | where status == "PENDING" | "#
+          + "verify_managed_domain --keep-going --parallel 3 | get ok",
       ], environment: emulator.environment)
     #expect(result.status == 6)
     let oks = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [Bool]

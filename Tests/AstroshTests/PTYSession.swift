@@ -185,9 +185,9 @@ final class PTYSession {
   /// Runs one tmux command and returns what it printed.
   ///
   /// The command that starts the server goes through bash (dash cannot close fd 10+),
-  /// which closes every inherited descriptor above 2 first: the server outlives the command, and a pipe of
-  /// this test process (ours or a parallel test's) held open by it would never reach its
-  /// end. Its output goes to a file for the same reason.
+  /// which closes every inherited descriptor above 2 first: the server outlives the
+  /// command, and a pipe of this test process (ours or a parallel test's) held open by it
+  /// would never reach its end. Its output goes to a file for the same reason.
   @discardableResult
   private func tmux(startingServer: Bool = false, _ arguments: [String]) throws -> String {
     let tmuxPath = Self.tmuxPath ?? "/usr/bin/tmux"

@@ -30,7 +30,8 @@ import Testing
     #expect(e.reason == .connectionLost)
     #expect(
       e.message
-        == "the connection to 127.0.0.1:\(server.port) was lost: the body ended after 10 of 1000 bytes"
+        == "the connection to 127.0.0.1:\(server.port) was lost: "
+        + "the body ended after 10 of 1000 bytes"
     )
   }
 
@@ -102,7 +103,8 @@ import Testing
     #expect(e.reason == .connectionFailed)
     #expect(
       e.message
-        == "cannot connect to 127.0.0.1:\(server.port): the connection was refused or the host is unreachable"
+        == "cannot connect to 127.0.0.1:\(server.port): "
+        + "the connection was refused or the host is unreachable"
     )
   }
 
