@@ -94,52 +94,6 @@ final class ServedEmulator {
   }
 }
 
-/// An astrosh process a test can signal while it runs.
-final class LaunchedAstrosh {
-  let process = Process()
-  private let out = Locked(Data())
-  private let err = Locked(Data())
-  private let readers = DispatchGroup()
-
-  init(_ arguments: [String], directory: URL? = nil, environment: [String: String] = [:]) throws {
-    process.executableURL = URL(fileURLWithPath: Binary.path)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    var env = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1", "LANG": "C.UTF-8"]
-    env["HOME"] = FileManager.default.temporaryDirectory.path
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
-    let outPipe = Pipe()
-    let errPipe = Pipe()
-    process.standardOutput = outPipe
-    process.standardError = errPipe
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    for (pipe, sink) in [(outPipe, out), (errPipe, err)] {
-      readers.enter()
-      DispatchQueue.global().async { [readers] in
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        sink.withLock { $0 = data }
-        readers.leave()
-      }
-    }
-  }
-
-  func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
-
-  /// Waits for the process to end and returns what it wrote.
-  func finish(timeout: TimeInterval = 60) throws -> Binary.Result {
-    if readers.wait(timeout: .now() + timeout) == .timedOut {
-      signal(SIGKILL)
-      throw BinaryError.timedOut(process.arguments ?? [])
-    }
-    process.waitUntilExit()
-    return Binary.Result(
-      stdout: String(decoding: out.current, as: UTF8.self),
-      stderr: String(decoding: err.current, as: UTF8.self), status: process.terminationStatus)
-  }
-}
-
 enum BulkTestError: Error {
   case emulator(String)
   case control(String, Int)

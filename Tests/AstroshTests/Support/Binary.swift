@@ -28,44 +28,61 @@ enum Binary {
     _ arguments: [String], stdin: String? = nil, directory: URL? = nil,
     environment: [String: String] = [:], timeout: TimeInterval = 60
   ) throws -> Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
+    try LaunchedAstrosh(arguments, stdin: stdin, directory: directory, environment: environment)
+      .finish(timeout: timeout)
+  }
+}
+
+/// An astrosh process a test can signal while it runs, started as `Binary.run` describes.
+final class LaunchedAstrosh {
+  let process = Process()
+  private let out = Locked(Data())
+  private let err = Locked(Data())
+  private let readers = DispatchGroup()
+
+  init(
+    _ arguments: [String], stdin: String? = nil, directory: URL? = nil,
+    environment: [String: String] = [:]
+  ) throws {
+    process.executableURL = URL(fileURLWithPath: Binary.path)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     var env = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1", "LANG": "C.UTF-8"]
     env["HOME"] = FileManager.default.temporaryDirectory.path
     for (k, v) in environment { env[k] = v }
     process.environment = env
-    let out = Pipe()
-    let err = Pipe()
+    let outPipe = Pipe()
+    let errPipe = Pipe()
     let input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
+    process.standardOutput = outPipe
+    process.standardError = errPipe
     process.standardInput = input
     try process.run()
-    let outData = Locked(Data())
-    let errData = Locked(Data())
-    let group = DispatchGroup()
-    for (pipe, sink) in [(out, outData), (err, errData)] {
-      group.enter()
-      DispatchQueue.global().async {
+    for (pipe, sink) in [(outPipe, out), (errPipe, err)] {
+      readers.enter()
+      DispatchQueue.global().async { [readers] in
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         sink.withLock { $0 = data }
-        group.leave()
+        readers.leave()
       }
     }
+    // Written once the output is being read, so a large input cannot deadlock the two.
     if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
     try? input.fileHandleForWriting.close()
-    let deadline = DispatchTime.now() + timeout
-    if group.wait(timeout: deadline) == .timedOut {
-      process.terminate()
-      throw BinaryError.timedOut(arguments)
+  }
+
+  func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+  /// Waits for the process to end and returns what it wrote.
+  func finish(timeout: TimeInterval = 60) throws -> Binary.Result {
+    if readers.wait(timeout: .now() + timeout) == .timedOut {
+      signal(SIGKILL)
+      throw BinaryError.timedOut(process.arguments ?? [])
     }
     process.waitUntilExit()
-    return Result(
-      stdout: String(decoding: outData.current, as: UTF8.self),
-      stderr: String(decoding: errData.current, as: UTF8.self),
-      status: process.terminationStatus)
+    return Binary.Result(
+      stdout: String(decoding: out.current, as: UTF8.self),
+      stderr: String(decoding: err.current, as: UTF8.self), status: process.terminationStatus)
   }
 }
 
