@@ -1,8 +1,10 @@
 # Shared by the scripts in this folder: installs what a fresh Debian machine lacks.
 # Sourced, not run.
 
-# Debian packages needed to build and test astrosh.
-ASTROSH_BUILD_PACKAGES=(libedit-dev libmicrohttpd-dev zlib1g-dev pkg-config)
+# Debian packages needed to build and test astrosh. libcurl's development files are there
+# for the release build: with the Swift runtime linked in statically, FoundationNetworking
+# is linked against libcurl at build time instead of through the toolchain's shared library.
+ASTROSH_BUILD_PACKAGES=(libedit-dev libmicrohttpd-dev zlib1g-dev pkg-config libcurl4-openssl-dev)
 
 # Installs the given Debian packages that are not installed yet, quietly, on stderr.
 ensure_packages() {
@@ -12,10 +14,18 @@ ensure_packages() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "astrosh: installing ${missing[*]}" >&2
-  local sudo=()
+  local sudo=() log
   [ "$(id -u)" -ne 0 ] && sudo=(sudo)
-  "${sudo[@]}" apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >&2
+  log=$(mktemp "${TMPDIR:-/tmp}/astrosh-apt.XXXXXX")
+  if ! { "${sudo[@]}" apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}"; } \
+    >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "astrosh: could not install ${missing[*]} (apt-get's output is above)" >&2
+    rm -f "$log"
+    exit 1
+  fi
+  rm -f "$log"
 }
 
 ensure_swift() {
