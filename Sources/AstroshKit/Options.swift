@@ -3,7 +3,10 @@ import AstroCore
 /// The command line of `astrosh`, parsed.
 ///
 /// Global options come before the script; everything after the script path (or after
-/// `-c CODE`) is handed to the script as `$args`.
+/// `-c CODE`) is handed to the script as `$args`, after a first `--` if there is one. An
+/// astrosh option written after the script is refused rather than handed on: a
+/// `--dry-run` or `--sandbox` that silently became a script argument would make the run
+/// real. `astrosh FILE -- --dry-run` passes it to the script on purpose.
 public struct Options: Sendable {
   public enum Mode: Sendable, Equatable {
     case interactiveOrStdin
@@ -59,7 +62,7 @@ public struct Options: Sendable {
     ("keep-going", "in bulk work, carry on after a failed item and report them all"),
     ("progress", "show bulk progress on stderr even when it is not a terminal"),
     ("retry-unsafe", "also retry a create after a server error or timeout (may duplicate)"),
-    ("show-secrets", "show secret values in tables instead of masking them"),
+    ("show-secrets", "show secret fields in results instead of masking them"),
     ("color", "force coloured output"),
     ("no-color", "never colour output (also $NO_COLOR)"),
   ]
@@ -94,7 +97,7 @@ public struct Options: Sendable {
             "missing_value", "'-c' needs the code to run", hint: "astrosh -c 'print 1'")
         }
         o.mode = .code(code)
-        o.scriptArguments = Array(rest)
+        o.scriptArguments = try scriptArguments(rest, after: "-c CODE")
         return o
       }
       if arg.hasPrefix("--") {
@@ -103,7 +106,7 @@ public struct Options: Sendable {
       }
       if arg == "-" {
         o.mode = .standardInput
-        o.scriptArguments = Array(rest)
+        o.scriptArguments = try scriptArguments(rest, after: "-")
         return o
       }
       if arg.hasPrefix("-") && arg.count > 1 {
@@ -111,10 +114,36 @@ public struct Options: Sendable {
           "unknown_option", "unknown option '\(arg)'", hint: "run 'astrosh --help' for the options")
       }
       o.mode = .file(arg)
-      o.scriptArguments = Array(rest)
+      o.scriptArguments = try scriptArguments(rest, after: arg)
       return o
     }
     return o
+  }
+
+  /// The script's `$args`: what follows the first `--`, or else everything, provided no
+  /// argument is one of astrosh's own options.
+  private static func scriptArguments(_ rest: ArraySlice<String>, after script: String) throws
+    -> [String]
+  {
+    if rest.first == "--" { return Array(rest.dropFirst()) }
+    if let option = rest.first(where: isOwnOption) {
+      throw ShellError.usage(
+        "misplaced_option",
+        "'\(option)' comes after '\(script)', so it would reach the script in $args "
+          + "instead of applying to this run",
+        hint: "put astrosh's options before the script, or write '--' before the script's "
+          + "own arguments to pass them on")
+    }
+    return Array(rest)
+  }
+
+  /// Whether `arg` names one of astrosh's options, with or without `=VALUE`.
+  private static func isOwnOption(_ arg: String) -> Bool {
+    if ["-c", "-h", "-V"].contains(arg) { return true }
+    guard arg.hasPrefix("--") else { return false }
+    let name = arg.dropFirst(2).prefix { $0 != "=" }
+    return name == "help" || name == "version" || switches.contains { $0.name == name }
+      || valued.contains { $0.name == name }
   }
 
   private mutating func apply(flag raw: String, from rest: inout ArraySlice<String>) throws {
@@ -133,13 +162,25 @@ public struct Options: Sendable {
     }
     guard Options.valued.contains(where: { $0.name == name }) else {
       let all = Options.switches.map(\.name) + Options.valued.map(\.name)
+      // `--url` is a typo too far for edit distance from `--api-url`; a name that ends
+      // an option's name is the likelier meaning.
+      let near = Suggest.closest(to: name, in: all) ?? all.first { $0.hasSuffix("-" + name) }
       throw ShellError.usage(
         "unknown_option", "unknown option '--\(name)'",
-        hint: Suggest.closest(to: name, in: all).map { "did you mean '--\($0)'?" }
-          ?? "run 'astrosh --help' for the options")
+        hint: near.map { "did you mean '--\($0)'?" } ?? "run 'astrosh --help' for the options")
+    }
+    let placeholder = Options.valued.first { $0.name == name }!.value
+    if inlineValue == nil, let next = rest.first, next.hasPrefix("--") {
+      // `--journal --dry-run` would otherwise journal into a file named `--dry-run` and
+      // make the run real.
+      throw ShellError.usage(
+        "missing_value",
+        "'--\(name)' needs a value (\(placeholder)), but the next argument '\(next)' is an "
+          + "option",
+        hint: "write '--\(name)=\(next)' if that really is the \(placeholder)")
     }
     guard let value = inlineValue ?? rest.popFirst(), !value.isEmpty else {
-      throw ShellError.usage("missing_value", "'--\(name)' needs a value")
+      throw ShellError.usage("missing_value", "'--\(name)' needs a value (\(placeholder))")
     }
     try setValue(name, value)
   }
@@ -197,6 +238,9 @@ public struct Options: Sendable {
         astrosh [options] FILE.astro [args…]   run a script
         astrosh [options] -c CODE [args…]      run CODE
         astrosh [options] - [args…]            run the script on standard input
+
+      Options go before the script; its own arguments that look like astrosh's options
+      go after '--' (astrosh FILE -- --dry-run).
         astrosh serve [--help]                 serve the API emulator over HTTP
 
       options:

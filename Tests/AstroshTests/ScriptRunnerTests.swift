@@ -52,7 +52,47 @@ struct ScriptRunnerTests {
   @Test func anEmptyOrganizationOptionIsAUsageError() throws {
     let result = try Binary.run(["--organization=", "-c", "print 1"])
     #expect(result.status == 2)
-    #expect(result.stderr.contains("'--organization' needs a value"))
+    #expect(result.stderr.contains("'--organization' needs a value (ID)"))
+  }
+
+  @Test func anOptionIsNeverTakenAsTheValueOfTheOneBefore() throws {
+    let journal = FileManager.default.temporaryDirectory.path + "/astrosh-\(getpid())-opt"
+    defer { try? FileManager.default.removeItem(atPath: journal + "/--dry-run") }
+    try FileManager.default.createDirectory(atPath: journal, withIntermediateDirectories: true)
+    let result = try Binary.run(
+      ["--journal", "--dry-run", "--sandbox", "-c", "create_managed_domain --name x.example.com"],
+      directory: URL(fileURLWithPath: journal))
+    #expect(result.status == 2)
+    #expect(
+      result.stderr.contains(
+        "'--journal' needs a value (FILE), but the next argument '--dry-run' is an option"))
+    #expect(result.stdout.isEmpty)
+    #expect(!FileManager.default.fileExists(atPath: journal + "/--dry-run"))
+  }
+
+  @Test func astroshOptionsAfterTheScriptAreRefusedUnlessAfterDoubleDash() throws {
+    for arguments in [
+      ["--sandbox", "-c", "print $args", "--dry-run"],
+      ["--sandbox", "-c", "print $args", "x", "--journal=j"],
+      ["--sandbox", "-", "--sandbox"],
+    ] {
+      let result = try Binary.run(arguments, stdin: "print 1")
+      #expect(result.status == 2, "\(arguments)")
+      #expect(result.stderr.contains("so it would reach the script in $args"), "\(arguments)")
+      #expect(result.stdout.isEmpty, "\(arguments)")
+    }
+    let passed = try Binary.run(
+      ["--sandbox", "-c", "print ($args | to_json)", "--", "--dry-run", "--x"])
+    #expect(passed.status == 0)
+    #expect(passed.stdout == "[\"--dry-run\",\"--x\"]\n")
+    let own = try Binary.run(["--sandbox", "-c", "print ($args | to_json)", "--verbose", "a"])
+    #expect(own.stdout == "[\"--verbose\",\"a\"]\n")
+  }
+
+  @Test func aNearMissOptionNameGetsAHint() throws {
+    let result = try Binary.run(["--url", "http://127.0.0.1:1", "-c", "print 1"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("did you mean '--api-url'?"))
   }
 
   @Test func controlCharactersFromTheServerAreEscapedInErrors() throws {
