@@ -238,10 +238,10 @@ public struct Options: Sendable {
         astrosh [options] FILE.astro [args…]   run a script
         astrosh [options] -c CODE [args…]      run CODE
         astrosh [options] - [args…]            run the script on standard input
+        astrosh serve [--help]                 serve the API emulator over HTTP
 
       Options go before the script; its own arguments that look like astrosh's options
       go after '--' (astrosh FILE -- --dry-run).
-        astrosh serve [--help]                 serve the API emulator over HTTP
 
       options:
 
