@@ -55,6 +55,13 @@ public final class Journal: @unchecked Sendable {
     fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
     guard fd >= 0 else { throw Journal.error("cannot open the journal '\(path)'", errno) }
     do {
+      // Two runs sharing a journal would both see a call as not done and both send it.
+      // The lock goes with the descriptor, so the kernel drops it when a run dies.
+      guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        throw ShellError.runtime(
+          "journal_in_use", "the journal '\(path)' is in use by another astrosh run",
+          hint: "let that run finish (or stop it), then rerun; or give another --journal")
+      }
       try load()
     } catch {
       close(fd)

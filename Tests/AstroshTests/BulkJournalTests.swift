@@ -94,6 +94,26 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: journal))
   }
 
+  @Test func aSecondRunOnAJournalInUseIsRefusedAndSendsNothing() throws {
+    let emulator = try ServedEmulator(["--latency", "POST=150"])
+    let dir = try ScratchDirectory()
+    defer { dir.remove() }
+    try dir.write("make.astro", Self.script)
+    let args = Self.limits + ["--journal", dir.path("shared.journal"), dir.path("make.astro")]
+    let first = try LaunchedAstrosh(args, environment: emulator.environment)
+    let deadline = Date().addingTimeInterval(30)
+    while Self.doneLines(dir.read("shared.journal")) < 1, Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.02)
+    }
+    let second = try Binary.run(args, environment: emulator.environment)
+    #expect(second.status == 1)
+    #expect(second.stderr.contains("is in use by another astrosh run"))
+    #expect(second.stdout.isEmpty)
+    #expect(try first.finish().status == 0)
+    #expect(try emulator.domainCreates().values.allSatisfy { $0 == 1 })
+    #expect(try emulator.domainCreates().count == Self.domains)
+  }
+
   @Test(arguments: [SIGINT, SIGTERM])
   func interruptedRunSaysHowFarItGotAndARerunFinishes(signal: Int32) throws {
     let emulator = try ServedEmulator(["--latency", "POST=150"])

@@ -104,14 +104,16 @@ import Testing
   @Test func aPendingCreateFoundOnTheServerIsNotSentAgain() throws {
     // A run that sent the create and was killed before the answer was recorded.
     let created = try create("b.example.com", client(nil))
-    let journal = try Journal(path: path)
-    let call = try CallBinder(operation: Fixture.op("create_managed_domain")).bind(
-      positional: [],
-      flags: .init(body: [
-        "name": .string("b.example.com"), "enforcedLogins": .list([.string("sso")]),
-      ]),
-      item: nil, defaultOrganization: "demo-org")
-    try journal.begin(journal.claim(JournalKey.of(call)), call, redactor: Redactor())
+    do {  // the killed run; its journal closes, and its lock goes, at the end of the block
+      let journal = try Journal(path: path)
+      let call = try CallBinder(operation: Fixture.op("create_managed_domain")).bind(
+        positional: [],
+        flags: .init(body: [
+          "name": .string("b.example.com"), "enforcedLogins": .list([.string("sso")]),
+        ]),
+        item: nil, defaultOrganization: "demo-org")
+      try journal.begin(journal.claim(JournalKey.of(call)), call, redactor: Redactor())
+    }
     let posts = transport.count("POST")
 
     let again = try create("b.example.com", client(try Journal(path: path)))
@@ -158,6 +160,16 @@ import Testing
     #expect(try String(contentsOfFile: path, encoding: .utf8) == content)
   }
 
+  @Test func aJournalInUseByAnotherRunIsRefusedUntilThatRunEnds() throws {
+    var first: Journal? = try Journal(path: path, target: "sandbox")
+    let error = throwing { _ = try Journal(path: path, target: "sandbox") }
+    #expect(error?.code == "journal_in_use")
+    #expect(error?.message == "the journal '\(path)' is in use by another astrosh run")
+    #expect(first?.path == path)
+    first = nil
+    #expect(throwing { _ = try Journal(path: path, target: "sandbox") } == nil)
+  }
+
   @Test func aJournalWrittenAgainstAnotherTargetIsRefused() throws {
     _ = try Journal(path: path, target: "sandbox")
     let error = throwing { _ = try Journal(path: path, target: "127.0.0.1:4010") }
@@ -189,10 +201,12 @@ import Testing
   }
 
   @Test func aRefusedCallIsSentAgainOnARerun() throws {
-    let ctx = TestContext(client: client(try Journal(path: path)))
-    let e = throwing { try Fixture.run("verify_managed_domain", [.string("nope")], in: ctx) }
-    #expect(e?.code == "api_not_found")
-    #expect(try lines().last?.contains(#""state":"failed""#) == true)
+    do {
+      let ctx = TestContext(client: client(try Journal(path: path)))
+      let e = throwing { try Fixture.run("verify_managed_domain", [.string("nope")], in: ctx) }
+      #expect(e?.code == "api_not_found")
+      #expect(try lines().last?.contains(#""state":"failed""#) == true)
+    }
     let ctx2 = TestContext(client: client(try Journal(path: path)))
     _ = throwing { try Fixture.run("verify_managed_domain", [.string("nope")], in: ctx2) }
     #expect(transport.count("POST") == 2)
