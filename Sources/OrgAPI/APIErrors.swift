@@ -11,7 +11,12 @@ enum APIErrors {
     let op = call.operation.name
     let parsed = APIErrorBody(body)
     var message = "\(op) failed with \(status) \(phrase(status))"
-    if let serverMessage = parsed.message {
+    if (300..<400).contains(status) {
+      let location = headers.first { $0.name.lowercased() == "location" }?.value
+      message += location.map { " to '\(redactor.redact(text: $0))'" } ?? ""
+      message += "; a change is not sent on to a redirect's address, but the server may "
+        + "have made it before redirecting"
+    } else if let serverMessage = parsed.message {
       message += ": " + redactor.redact(text: serverMessage)
     } else if body.isEmpty {
       message += " and an empty answer"
@@ -36,7 +41,7 @@ enum APIErrors {
       details["retryAfter"] = .string(retryAfter)
     }
     return ShellError(
-      status >= 500 ? .apiServer : .apiClient, code: code(status), message,
+      status >= 500 || status < 400 ? .apiServer : .apiClient, code: code(status), message,
       hint: hint(status, call: call), details: details)
   }
 
@@ -98,6 +103,8 @@ enum APIErrors {
     case 502: return "bad gateway"
     case 503: return "service unavailable"
     case 504: return "gateway timeout"
+    case 301, 308: return "moved permanently"
+    case 302, 303, 307: return "redirect"
     default: return "(an unexpected status)"
     }
   }
@@ -109,6 +116,9 @@ enum APIErrors {
     case 404: return notFoundHint(call)
     case 429: return "lower the client's rate with --rate-limit, e.g. post=2"
     case 500..<600: return "the server failed; try again later"
+    case 300..<400:
+      return "check the API URL (--api-url or ASTRO_API_URL): the API itself does not "
+        + "redirect; then see whether the change was made before running it again"
     default: return nil
     }
   }

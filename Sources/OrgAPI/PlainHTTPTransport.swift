@@ -270,18 +270,16 @@ public final class PlainHTTPTransport: Transport, @unchecked Sendable {
         detail: "redirected to \(target.endpoint.scheme)://\(target.endpoint.hostHeader), which "
           + "the plain HTTP client does not follow; use that address as the API URL")
     }
+    // A browser would turn a redirected POST into a GET of the new address; for an API
+    // change that GET's answer would pass for the change's result. Only 307 and 308,
+    // which keep the method and body, are followed; the others are the final answer,
+    // which the client reports as an error.
+    guard status == 307 || status == 308 || hop.method == "GET" || hop.method == "HEAD" else {
+      return nil
+    }
     var next = hop
     next.endpoint = target.endpoint
     next.target = target.target
-    // 303 always, and 301/302 after a POST (as browsers and curl do), continue as a GET.
-    if status == 303 && hop.method != "HEAD"
-      || (status == 301 || status == 302)
-        && hop.method == "POST"
-    {
-      next.method = "GET"
-      next.body = nil
-      next.headers.removeAll { $0.name.lowercased() == "content-type" }
-    }
     if !target.endpoint.sameOrigin(hop.endpoint) {
       next.headers.removeAll { $0.name.lowercased() == "authorization" }
     }

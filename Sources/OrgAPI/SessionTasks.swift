@@ -21,12 +21,22 @@ final class SessionTasks: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
     completionHandler: @escaping (URLRequest?) -> Void
   ) {
-    completionHandler(SessionTasks.guardedRedirect(request, from: task.currentRequest?.url))
+    completionHandler(
+      SessionTasks.guardedRedirect(
+        request, from: task.currentRequest?.url, method: task.originalRequest?.httpMethod,
+        status: response.statusCode))
   }
 
   /// The redirected request, without credentials when it leaves the original origin
-  /// (scheme, host and port), as curl does and URLSession on Linux does not.
-  static func guardedRedirect(_ request: URLRequest, from origin: URL?) -> URLRequest {
+  /// (scheme, host and port), as curl does and URLSession on Linux does not. A change
+  /// (any method but GET and HEAD) follows only 307 and 308, which keep the method; nil
+  /// makes the redirect itself the answer, as the plain HTTP client does.
+  static func guardedRedirect(
+    _ request: URLRequest, from origin: URL?, method: String?, status: Int
+  ) -> URLRequest? {
+    if let method, !["GET", "HEAD"].contains(method.uppercased()), status != 307, status != 308 {
+      return nil
+    }
     var next = request
     if let origin, let target = request.url, !sameOrigin(origin, target) {
       next.setValue(nil, forHTTPHeaderField: "Authorization")

@@ -69,6 +69,19 @@ import Testing
     #expect(server.requests.last?.header("Authorization") == "Bearer tok")
   }
 
+  @Test func aChangeAnsweredWithARedirectIsNotTurnedIntoAGet() throws {
+    let server = try ScriptedServer { r in
+      r.method == "GET"
+        ? .json(200, "{}") : ScriptedReply(status: 302, headers: [("Location", "/elsewhere")])
+    }
+    let t = try transport(server)
+    defer { server.stop() }
+    let request = APIRequest(method: .post, path: "/create", body: Array("{}".utf8))
+    let answer = try t.send(request, isCancelled: { false })
+    #expect(answer.status == 302)
+    #expect(server.requests.map(\.method) == ["POST"])
+  }
+
   @Test func deadlineStopsASlowAnswer() throws {
     let server = try ScriptedServer { _ in
       var r = ScriptedReply.json(200, "{}")

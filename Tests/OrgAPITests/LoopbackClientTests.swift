@@ -66,6 +66,27 @@ import Testing
     #expect(target.requests.first?.header("Authorization") == nil)
   }
 
+  @Test func aCreateAnsweredWithARedirectIsAnErrorThatSaysItMayHaveHappened() throws {
+    let server = try ScriptedServer { r in
+      r.method == "GET"
+        ? .json(200, "[]")
+        : ScriptedReply(status: 302, headers: [("Location", "http://127.0.0.1:9/login")])
+    }
+    defer { server.stop() }
+    let ctx = TestContext(client: try client(server))
+    let e = try #require(
+      throwing {
+        try Fixture.run("create_managed_domain", flags: ["name": .string("r.example.com")], in: ctx)
+      })
+    #expect(e.category == .apiServer)
+    #expect(e.code == "api_status_302")
+    #expect(
+      e.message.hasPrefix(
+        "create_managed_domain failed with 302 redirect to 'http://127.0.0.1:9/login'; "
+          + "a change is not sent on to a redirect's address, but the server may have made it"))
+    #expect(server.requests.map(\.method) == ["POST"])
+  }
+
   @Test func slowAnswerHitsTheDeadline() throws {
     let server = try ScriptedServer { _ in
       var r = ScriptedReply.json(200, "[]")

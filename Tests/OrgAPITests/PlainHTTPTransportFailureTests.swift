@@ -232,20 +232,30 @@ import Testing
     #expect(last.header("Authorization") == "Bearer tok")
   }
 
-  @Test func seeOtherTurnsAPostIntoAGet() throws {
+  @Test(arguments: [301, 302, 303])
+  func aChangeIsNotTurnedIntoAGetByARedirect(status: Int) throws {
     let server = try ScriptedServer { r in
-      r.method == "POST"
-        ? ScriptedReply(status: 303, headers: [("Location", "/v1alpha1/result")]) : .json(200, "{}")
+      r.method == "GET"
+        ? .json(200, "{}") : ScriptedReply(status: status, headers: [("Location", "/result")])
     }
     defer { server.stop() }
-    let request = APIRequest(
-      method: .post, path: "/create", headers: [("Content-Type", "application/json")],
-      body: Array("{}".utf8))
-    _ = try T.transport(server).send(request, isCancelled: { false })
-    let last = try #require(server.requests.last)
-    #expect(last.method == "GET")
-    #expect(last.body.isEmpty)
-    #expect(last.header("Content-Type") == nil)
+    for method in [HTTPMethod.post, .delete] {
+      let request = APIRequest(
+        method: method, path: "/create", headers: [("Content-Type", "application/json")],
+        body: Array("{}".utf8))
+      let answer = try T.transport(server).send(request, isCancelled: { false })
+      #expect(answer.status == status)
+      #expect(answer.header("location") == "/result")
+    }
+    #expect(server.requests.map(\.method) == ["POST", "DELETE"])
+    // A read is still followed.
+    let server303 = try ScriptedServer { r in
+      r.target.hasSuffix("/old")
+        ? ScriptedReply(status: 303, headers: [("Location", "/v1alpha1/new")]) : .json(200, "{}")
+    }
+    defer { server303.stop() }
+    #expect(try T.transport(server303).send(T.get("/old"), isCancelled: { false }).status == 200)
+    #expect(server303.requests.last?.target == "/v1alpha1/new")
   }
 
   @Test func redirectsToHTTPSAndEndlessLoopsAreErrors() throws {
