@@ -14,7 +14,8 @@ enum APIErrors {
     if (300..<400).contains(status) {
       let location = headers.first { $0.name.lowercased() == "location" }?.value
       message += location.map { " to '\(redactor.redact(text: $0))'" } ?? ""
-      message += "; a change is not sent on to a redirect's address, but the server may "
+      message +=
+        "; a change is not sent on to a redirect's address, but the server may "
         + "have made it before redirecting"
     } else if let serverMessage = parsed.message {
       message += ": " + redactor.redact(text: serverMessage)
