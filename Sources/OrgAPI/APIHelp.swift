@@ -27,6 +27,11 @@ enum APIHelp {
         var text = p.description
         if p.name == "organizationId" {
           text += " (default: use_organization, $ASTRO_ORGANIZATION_ID)"
+          if op.pathParams.count > 1 {
+            text +=
+              "; left out when one argument fewer is given, as it is then taken from "
+              + "--organization-id, a piped record's organizationId, or the default"
+          }
         }
         if p.name == last { text += "; or the 'id' of piped records" }
         out += row(p.name, text)

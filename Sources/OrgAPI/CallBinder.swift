@@ -68,13 +68,17 @@ public struct CallBinder: Sendable {
     var (pathArgs, bodyArg) = try splitPositional(positional)
     var path: [String: String] = [:]
     path.reserveCapacity(params.count)
-    // Without piped items, one argument short means the organization was left out:
-    // `verify_managed_domain d1` uses the default organization.
-    if item == nil, params.count >= 2, pathArgs.count == params.count - 1,
-      params[0] == "organizationId"
-    {
-      pathArgs.insert(flags.path["organizationId"] ?? defaultOrganization ?? "", at: 0)
-      if pathArgs[0].isEmpty { throw missing("organizationId") }
+    // One argument short means the organization was left out: `verify_managed_domain d1`
+    // verifies d1 in the organization of `--organization-id`, of the piped record, or
+    // the default one. The argument means the same whether or not a record is piped in
+    // (a block's input flows into its first command, so `each { verify_managed_domain
+    // $it.id }` has one): it is never taken for the organization.
+    if params.count >= 2, pathArgs.count == params.count - 1, params[0] == "organizationId" {
+      let org =
+        flags.path["organizationId"]
+        ?? fromItem(item, param: "organizationId", isLast: false) ?? defaultOrganization
+      guard let org, !org.isEmpty else { throw missing("organizationId") }
+      pathArgs.insert(org, at: 0)
     }
     for (i, name) in params.enumerated() {
       if i < pathArgs.count {

@@ -176,6 +176,10 @@ struct EvalCase: CustomTestStringConvertible, Sendable {
     .init(
       name: "closure first command gets the item", code: "[[1, 2], [3]] | each { length }",
       json: "[2,1]"),
+    .init(
+      name: "a closure with parameters passes no input on",
+      code: "[[1, 2], [3]] | each {|x| [(length), ($in | length), ($x | length)] }",
+      json: "[[0,2,2],[0,1,1]]"),
     .init(name: "do with arguments", code: "do {|a, b| $a - $b} 5 3", json: "2"),
     .init(name: "do with input", code: "5 | do { $in + 1 }", json: "6"),
   ]

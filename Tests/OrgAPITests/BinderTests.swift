@@ -172,9 +172,17 @@ import Testing
     #expect(call.pathValues == ["organizationId": "o7", "domainId": "d9"])
     let org = Fixture.json(#"{"id":"o5","shortName":"acme"}"#)
     #expect(try bind("list_managed_domains", item: org).pathValues == ["organizationId": "o5"])
+    // One argument short is the domain, piped record or not; the record gives the rest.
     #expect(
-      try bind("get_managed_domain", [.string("o2")], item: domain).pathValues
-        == ["organizationId": "o2", "domainId": "d9"])
+      try bind("get_managed_domain", [.string("d2")], item: domain).pathValues
+        == ["organizationId": "o7", "domainId": "d2"])
+    let noOrg = Fixture.json(#"{"id":"d9","name":"x.example"}"#)
+    #expect(
+      try bind("get_managed_domain", [.string("d2")], item: noOrg).pathValues
+        == ["organizationId": "o1", "domainId": "d2"])
+    #expect(
+      try bind("get_managed_domain", flags: ["organization-id": .string("o2")], item: domain)
+        .pathValues == ["organizationId": "o2", "domainId": "d9"])
     // A bare value is not a record: it fills nothing.
     #expect(throws: ShellError.self) { try bind("get_sso_connection", item: .string("c3")) }
     #expect(try bind("list_managed_domains", item: .int(2)).pathValues == ["organizationId": "o1"])

@@ -5,7 +5,11 @@ extension Evaluator {
   /// `CallContext.call` lands here: runs a closure with positional arguments.
   ///
   /// A closure without parameters sees the first argument (or else the input) as `$it`;
-  /// `$in` is the input (or else the first argument).
+  /// `$in` is the input (or else the first argument). Only a closure without parameters
+  /// passes its input on to the first command of its body. One that names its parameters
+  /// has been given the item through them: in `each {|d| verify_managed_domain $d.id }`
+  /// the record flowing in as well would fill the domain id and push `$d.id` into the
+  /// organization's place.
   func invoke(_ callable: any Callable, _ arguments: [Value], _ input: Value?) throws -> Value {
     guard ObjectIdentifier(type(of: callable)) == ObjectIdentifier(Closure.self) else {
       throw EvalErrors.notCallable("a value of type \(type(of: callable))")
@@ -28,7 +32,9 @@ extension Evaluator {
       if proto.isExpression {
         result = try value(proto.expression, frame)
       } else {
-        result = try data(proto.body, frame, input.map { .value($0) } ?? .empty).collect()
+        let bodyInput: PipelineData =
+          proto.hasParameters ? .empty : input.map { .value($0) } ?? .empty
+        result = try data(proto.body, frame, bodyInput).collect()
       }
     } catch {
       pop(proto)
