@@ -114,11 +114,18 @@ final class HTTPBodyReader {
     }
   }
 
-  /// The rest of the body in one array.
-  func readAll(limits: WaitLimits) throws -> [UInt8] {
+  /// The rest of the body in one array; more than `limit` bytes is an error, found
+  /// from `Content-Length` before anything is read when the server sent one.
+  func readAll(limits: WaitLimits, limit: Int = APIResponse.maxBodySize) throws -> [UInt8] {
+    if case .length(let n) = framing, n > limit {
+      throw SocketFailure(.tooLarge, APIResponse.tooLargeDetail)
+    }
     guard var out = try next(max: .max, limits: limits) else { return [] }
     if case .length(let n) = framing { out.reserveCapacity(Swift.min(n, 1 << 20)) }
-    while let more = try next(max: .max, limits: limits) { out += more }
+    while let more = try next(max: .max, limits: limits) {
+      out += more
+      if out.count > limit { throw SocketFailure(.tooLarge, APIResponse.tooLargeDetail) }
+    }
     return out
   }
 

@@ -32,6 +32,8 @@ struct SocketFailure: Error {
     case deadline
     case idle
     case cancelled
+    /// The answer is larger than this client reads (`APIResponse.maxBodySize`).
+    case tooLarge
     case other
   }
 

@@ -172,6 +172,9 @@ public final class HTTPTransport: Transport, @unchecked Sendable {
 
   /// Maps a URLSession error to a transport error naming the host and the cause.
   func transportError(_ error: Error) -> TransportError {
+    if error is BodyTooLarge {
+      return TransportError(.other, host: hostDescription, detail: APIResponse.tooLargeDetail)
+    }
     let ns = error as NSError
     let detail = (ns.userInfo[NSLocalizedDescriptionKey] as? String) ?? ns.localizedDescription
     let reason: TransportError.Reason

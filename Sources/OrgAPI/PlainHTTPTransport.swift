@@ -302,6 +302,7 @@ public final class PlainHTTPTransport: Transport, @unchecked Sendable {
       case .connect: return TransportError(.connectionFailed, host: host, detail: error.detail)
       case .closed, .other: return TransportError(.connectionLost, host: host, detail: error.detail)
       case .cancelled: return TransportError(.cancelled, host: host, detail: "cancelled")
+      case .tooLarge: return TransportError(.other, host: host, detail: error.detail)
       case .deadline:
         return TransportError(
           .timedOut, host: host,

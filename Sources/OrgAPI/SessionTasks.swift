@@ -59,7 +59,7 @@ final class SessionTasks: NSObject, URLSessionDataDelegate, @unchecked Sendable 
   }
 
   func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-    box(dataTask)?.append(data)
+    if box(dataTask)?.append(data) == false { dataTask.cancel() }
   }
 
   func urlSession(
@@ -81,6 +81,7 @@ final class TaskBox: @unchecked Sendable {
   private(set) var response: HTTPURLResponse?
   private(set) var finished = false
   private(set) var error: Error?
+  private var received = 0
   /// The body received and not read yet. The transfer is never paused (see `ChunkSpool`
   /// for why); a slow reader makes the backlog spill to a temporary file instead.
   private let spool: ChunkSpool
@@ -100,12 +101,23 @@ final class TaskBox: @unchecked Sendable {
     cond.unlock()
   }
 
-  /// Stores a chunk.
-  func append(_ data: Data) {
+  /// Stores a chunk. False when a whole body has grown past `APIResponse.maxBodySize`:
+  /// the task is then done, with `BodyTooLarge` as its error, and is to be cancelled.
+  func append(_ data: Data) -> Bool {
     cond.lock()
     defer { cond.unlock() }
+    guard !finished else { return false }
+    received += data.count
+    if !streaming, received > APIResponse.maxBodySize {
+      finished = true
+      error = BodyTooLarge()
+      _ = try? spool.takeAll()
+      cond.broadcast()
+      return false
+    }
     spool.append(data)
     cond.broadcast()
+    return true
   }
 
   func finish(_ error: Error?) {
@@ -144,3 +156,6 @@ final class TaskBox: @unchecked Sendable {
     }
   }
 }
+
+/// A whole answer grew past `APIResponse.maxBodySize` and was not read to the end.
+struct BodyTooLarge: Error {}

@@ -36,6 +36,19 @@ public struct APIRequest: Sendable {
 
 /// The answer to an `APIRequest`.
 public struct APIResponse: Sendable {
+  /// The most a whole (not streamed) answer may hold. None of the API's lists is
+  /// paginated, but even a very large organization's list of domains or connections is
+  /// a few megabytes; a body beyond this is a broken server or proxy, and reading it
+  /// into memory (where its parsed values take ten times as much again) could take the
+  /// machine down. The audit logs stream and have no limit.
+  public static let maxBodySize = 64 << 20
+
+  /// The text of the error for an answer over `maxBodySize`.
+  static var tooLargeDetail: String {
+    "the answer is larger than \(maxBodySize >> 20) MB, far more than any answer of this "
+      + "API; it was not read to the end"
+  }
+
   public var status: Int
   public var body: [UInt8]
   private var fields: HeaderFields

@@ -82,6 +82,19 @@ import Testing
     #expect(server.requests.map(\.method) == ["POST"])
   }
 
+  @Test func anAnswerOverTheLimitIsAnError() throws {
+    let server = try ScriptedServer { _ in
+      ScriptedReply(raw: PlainHTTPTransportFailureTests.oversizedChunkedAnswer)
+    }
+    let t = try transport(server)
+    defer { server.stop() }
+    #expect {
+      try t.send(get("/x"), isCancelled: { false })
+    } throws: { error in
+      (error as? TransportError)?.detail == APIResponse.tooLargeDetail
+    }
+  }
+
   @Test func deadlineStopsASlowAnswer() throws {
     let server = try ScriptedServer { _ in
       var r = ScriptedReply.json(200, "{}")

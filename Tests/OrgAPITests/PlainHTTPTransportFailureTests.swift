@@ -194,6 +194,38 @@ import Testing
     #expect(throws: ShellError.self) { try stream.next() }
   }
 
+  // MARK: Answers too large to read
+
+  /// A chunked answer just over the limit: no `Content-Length` warns of it.
+  static let oversizedChunkedAnswer: [UInt8] = {
+    let size = APIResponse.maxBodySize + 1
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+      + "Transfer-Encoding: chunked\r\n\r\n\(String(size, radix: 16))\r\n"
+    var bytes = Array(head.utf8)
+    bytes += [UInt8](repeating: UInt8(ascii: " "), count: size)
+    bytes += Array("\r\n0\r\n\r\n".utf8)
+    return bytes
+  }()
+
+  @Test func anAnswerOverTheLimitIsAnErrorNotAMemoryBlowUp() throws {
+    let declared = try ScriptedServer { _ in
+      ScriptedReply(
+        raw: Array("HTTP/1.1 200 OK\r\nContent-Length: 100000000000\r\n\r\n[]".utf8))
+    }
+    defer { declared.stop() }
+    let early = try #require(
+      failure { try T.transport(declared).send(T.get("/x"), isCancelled: { false }) })
+    #expect(early.reason == .other)
+    #expect(early.detail == APIResponse.tooLargeDetail)
+    #expect(early.detail.hasPrefix("the answer is larger than 64 MB"))
+
+    let chunked = try ScriptedServer { _ in ScriptedReply(raw: Self.oversizedChunkedAnswer) }
+    defer { chunked.stop() }
+    let late = try #require(
+      failure { try T.transport(chunked).send(T.get("/x"), isCancelled: { false }) })
+    #expect(late.detail == APIResponse.tooLargeDetail)
+  }
+
   // MARK: Redirects
 
   @Test func crossHostRedirectDropsAuthorization() throws {
