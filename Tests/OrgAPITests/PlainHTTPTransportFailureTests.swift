@@ -199,7 +199,8 @@ import Testing
   /// A chunked answer just over the limit: no `Content-Length` warns of it.
   static let oversizedChunkedAnswer: [UInt8] = {
     let size = APIResponse.maxBodySize + 1
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+    let head =
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
       + "Transfer-Encoding: chunked\r\n\r\n\(String(size, radix: 16))\r\n"
     var bytes = Array(head.utf8)
     bytes += [UInt8](repeating: UInt8(ascii: " "), count: size)
