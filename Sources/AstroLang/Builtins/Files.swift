@@ -44,7 +44,9 @@ enum FileBuiltins {
       `.json` gives a value, `.ndjson`/`.jsonl` a stream read line by line (a big file \
       never sits in memory whole), `.csv`/`.tsv` a list of records (see `from_csv`), and \
       any other file its text. `--format` overrides the extension and `--raw` gives the \
-      bytes. A `.gz` suffix is decompressed first when this build can.
+      bytes. A `.gz` suffix is decompressed first when this build can. Files must be \
+      UTF-8: invalid UTF-8 is an error naming the line and byte offset, and so is a \
+      UTF-16 file; a text file that is not UTF-8 is given as bytes.
       """,
     signature: Signature(
       positional: [Parameter("path", .path, "the file to read")],
@@ -90,6 +92,10 @@ enum FileBuiltins {
   }
 
   static func decode(_ bytes: [UInt8], format: FileFormat, path: String) throws -> PipelineData {
+    // NDJSON is checked line by line as it streams; text that is not UTF-8 is given as bytes.
+    if format == .json || format == .csv || format == .tsv {
+      try TextEncoding.requireUTF8(bytes, in: path)
+    }
     switch format {
     case .json:
       do {
@@ -109,6 +115,7 @@ enum FileBuiltins {
         throw FormatBuiltins.csvError(error, in: path)
       }
     case .text:
+      if TextEncoding.startsWithUTF16Mark(bytes) { try TextEncoding.requireUTF8(bytes, in: path) }
       guard let text = String(bytes: bytes, encoding: .utf8) else { return .value(.binary(bytes)) }
       return .value(.string(text))
     }
