@@ -181,23 +181,16 @@ extension Interpreter {
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
       return try source(named: name, bytes: Array(bytes.dropFirst(3)))
     }
-    if let text = String(validating: bytes, as: UTF8.self) {
-      return SourceFile(name: name, text: text)
-    }
-    var iterator = bytes.makeIterator()
-    var decoder = UTF8()
-    var offset = 0
-    decoding: while true {
-      switch decoder.decode(&iterator) {
-      case .scalarValue(let scalar): offset += UTF8.width(scalar)
-      case .emptyInput, .error: break decoding
-      }
+    guard let offset = TextEncoding.firstInvalidByte(in: bytes) else {
+      return SourceFile(name: name, text: String(decoding: bytes, as: UTF8.self))
     }
     let decoded = SourceFile(name: name, text: String(decoding: bytes, as: UTF8.self))
     let file = SyntaxErrors.printable(decoded)
     throw ShellError(
       .syntax, code: "binary_input", "the source is not valid UTF-8 text",
-      hint: "astrosh scripts are UTF-8 text; is this a binary file?",
+      hint: TextEncoding.startsWithUTF16Mark(bytes)
+        ? "it is UTF-16 text; " + TextEncoding.utf16Hint(name)
+        : "astrosh scripts are UTF-8 text; is this a binary file?",
       at: SourceLocation(file: file, span: Span(offset, offset + 1)))
   }
 }

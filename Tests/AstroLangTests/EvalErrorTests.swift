@@ -155,6 +155,19 @@ struct RenderedErrorCase: CustomTestStringConvertible, Sendable {
     #expect(error.code == "binary_input")
     let location = try #require(error.location)
     #expect(location.file.lineAndColumn(of: location.span.start).line == 2)
+    #expect(error.hint == "astrosh scripts are UTF-8 text; is this a binary file?")
+  }
+
+  @Test func aUTF16ScriptIsNamedAsSuch() throws {
+    let bytes: [UInt8] = [0xFF, 0xFE] + Array("print 1\n".utf8).flatMap { [$0, 0] }
+    let error = try #require(throws: ShellError.self) {
+      try Interpreter.source(named: "wide.astro", bytes: bytes)
+    }
+    #expect(error.code == "binary_input")
+    #expect(
+      error.hint
+        == "it is UTF-16 text; convert it to UTF-8 first, e.g. "
+        + "iconv -f UTF-16 -t UTF-8 'wide.astro' > converted")
   }
 
   @Test func binaryInputIsQuotedWithoutControlCharacters() throws {

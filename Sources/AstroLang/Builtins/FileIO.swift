@@ -93,6 +93,8 @@ final class NDJSONFileReader {
   private var end = 0
   private var eof = false
   private var lineNumber = 0
+  /// The file offset of `buffer[0]`, so an encoding error can give the offset in the file.
+  private var bufferOffset = 0
 
   /// Reads from an open descriptor, which the reader closes.
   init(fd: Int32, path: String) {
@@ -121,8 +123,11 @@ final class NDJSONFileReader {
 
   func next() throws -> Value? {
     while true {
+      let lineOffset = bufferOffset + start
       if let line = takeLine() {
         lineNumber += 1
+        try TextEncoding.requireUTF8(
+          line, in: path, firstLine: lineNumber, firstOffset: lineOffset)
         let text = NDJSON.trimmed(line)
         if text.isEmpty { continue }
         return try NDJSON.parseLine(text, number: lineNumber, source: path)
@@ -149,6 +154,7 @@ final class NDJSONFileReader {
     if start > 0 {
       memmove(buffer, buffer + start, end - start)
       end -= start
+      bufferOffset += start
       start = 0
     }
     if end == capacity { grow() }

@@ -44,7 +44,9 @@ enum FileBuiltins {
       `.json` gives a value, `.ndjson`/`.jsonl` a stream read line by line (a big file \
       never sits in memory whole), `.csv`/`.tsv` a list of records (see `from_csv`), and \
       any other file its text. `--format` overrides the extension and `--raw` gives the \
-      bytes. A `.gz` suffix is decompressed first when this build can.
+      bytes. A `.gz` suffix is decompressed first when this build can. Files must be \
+      UTF-8: invalid UTF-8 is an error naming the line and byte offset, and so is a \
+      UTF-16 file; a text file that is not UTF-8 is given as bytes.
       """,
     signature: Signature(
       positional: [Parameter("path", .path, "the file to read")],
@@ -90,6 +92,10 @@ enum FileBuiltins {
   }
 
   static func decode(_ bytes: [UInt8], format: FileFormat, path: String) throws -> PipelineData {
+    // NDJSON is checked line by line as it streams; text that is not UTF-8 is given as bytes.
+    if format == .json || format == .csv || format == .tsv {
+      try TextEncoding.requireUTF8(bytes, in: path)
+    }
     switch format {
     case .json:
       do {
@@ -109,6 +115,7 @@ enum FileBuiltins {
         throw FormatBuiltins.csvError(error, in: path)
       }
     case .text:
+      if TextEncoding.startsWithUTF16Mark(bytes) { try TextEncoding.requireUTF8(bytes, in: path) }
       guard let text = String(bytes: bytes, encoding: .utf8) else { return .value(.binary(bytes)) }
       return .value(.string(text))
     }
@@ -124,7 +131,9 @@ enum FileBuiltins {
       already are gzip (`get_organization_audit_logs --raw`). The new content goes to a \
       temporary file that is synced and then renamed over the target, so a reader never \
       sees half a file. An existing file is only replaced with `--force`; `--append` adds \
-      to the end instead (not atomic).
+      to the end instead (not atomic). Appending to a CSV/TSV file that has a header \
+      writes rows only, and records with other columns than the header are refused; \
+      a JSON file holds one value, so appending to it is refused (use NDJSON).
       """,
     signature: Signature(
       positional: [Parameter("path", .path, "the file to write")],
@@ -149,14 +158,33 @@ enum FileBuiltins {
       throw ShellError.runtime(
         "file_exists", "'\(path)' already exists", hint: "use --force to replace it")
     }
-    var sink: any FileSink =
-      append ? try AppendWriter(path: path) : try AtomicWriter(path: path)
+    if append && format == .json {
+      throw ShellError.runtime(
+        "not_appendable",
+        "cannot append to '\(path)': a JSON file holds one value, and a second one after it "
+          + "would make the file invalid",
+        hint: "keep records you append to as NDJSON, one value a line: save them to a "
+          + ".ndjson path or with --format ndjson")
+    }
     // Bytes that already are gzip (the audit logs' `--raw`) are written as they are.
     var isGzip = false
     if case .value(.binary(let b)) = call.input { isGzip = b.starts(with: [0x1F, 0x8B]) }
-    if gzip, !isGzip { sink = GzipSink(inner: sink, codec: try FileIO.gzip(call.ctx, path)) }
+    let codec = gzip && !isGzip ? try FileIO.gzip(call.ctx, path) : nil
+    var existing: AppendTarget?
+    if append, !writesAsIs(call.input), format != .text {
+      let separator: UInt8? =
+        switch format {
+        case .csv: UInt8(ascii: ",")
+        case .tsv: 0x09
+        default: nil
+        }
+      existing = try AppendTarget.probe(path, codec: codec, separator: separator)
+    }
+    var sink: any FileSink =
+      append ? try AppendWriter(path: path) : try AtomicWriter(path: path)
+    if let codec { sink = GzipSink(inner: sink, codec: codec) }
     do {
-      try encode(call, format: format, into: sink)
+      try encode(call, format: format, into: sink, appendingTo: existing, path: path)
       try sink.commit()
     } catch {
       sink.abandon()
@@ -165,10 +193,26 @@ enum FileBuiltins {
     return .value(.null)
   }
 
-  static func encode(_ call: Invocation, format: FileFormat, into sink: any FileSink) throws {
+  /// Whether `save` writes the input as it is, whatever the format: a string or bytes.
+  static func writesAsIs(_ input: PipelineData) -> Bool {
+    switch input {
+    case .value(.string), .value(.binary): return true
+    default: return false
+    }
+  }
+
+  /// Writes the input in `format`. `existing` describes the file an append adds to, when
+  /// it has content.
+  static func encode(
+    _ call: Invocation, format: FileFormat, into sink: any FileSink,
+    appendingTo existing: AppendTarget? = nil, path: String
+  ) throws {
     if case .value(let v) = call.input {
       if case .string(let s) = v { return try sink.write(s) }
       if case .binary(let b) = v { return try sink.write(bytes: b) }
+    }
+    if let existing, let header = existing.header {
+      return try appendCSV(call, header, format: format, into: sink, path: path, after: existing)
     }
     switch format {
     case .json:
@@ -177,7 +221,12 @@ enum FileBuiltins {
       let input = call.input.isEmpty ? PipelineData.value(.null) : call.input
       try json.render(input) { try sink.write($0) }
     case .ndjson:
-      try Streams.forEach(call.input, call.ctx) { try sink.write(NDJSON.line($0)) }
+      // A file whose last line is unfinished gets a line break before the first new line.
+      var lineBreak = existing.map { $0.endsWithLineBreak ? "" : "\n" } ?? ""
+      try Streams.forEach(call.input, call.ctx) {
+        try sink.write(lineBreak + NDJSON.line($0))
+        lineBreak = ""
+      }
     case .csv, .tsv:
       var options = CSV.WriteOptions()
       if format == .tsv { options.separator = "\t" }
@@ -190,6 +239,45 @@ enum FileBuiltins {
     case .text:
       try Streams.forEach(call.input, call.ctx) { try sink.write($0.plainText + "\n") }
     }
+  }
+}
+
+extension FileBuiltins {
+  /// Appends rows to a CSV file that has a header: no second header, the file's column
+  /// order and line break, and nothing written unless the records have exactly the
+  /// file's columns (in any order).
+  static func appendCSV(
+    _ call: Invocation, _ header: AppendTarget.Header, format: FileFormat,
+    into sink: any FileSink, path: String, after existing: AppendTarget
+  ) throws {
+    let records = try Streams.collect(call.input, call.ctx).map(CSV.asRecord)
+    guard !records.isEmpty else { return }
+    var columns: [String] = []
+    var known = Set<String>()
+    for r in records {
+      for key in r.keys where known.insert(key).inserted { columns.append(key) }
+    }
+    guard known == Set(header.columns) else {
+      let list = { (names: [String]) in names.map { "'\($0)'" }.joined(separator: ", ") }
+      throw ShellError.runtime(
+        "csv_columns_differ",
+        "cannot append to '\(path)': its header has the columns \(list(header.columns)) "
+          + "but the records have \(list(columns))",
+        hint: "give the records the file's columns (select, rename or add them), "
+          + "or save them to another file")
+    }
+    var options = CSV.WriteOptions()
+    if format == .tsv { options.separator = "\t" }
+    options.header = false
+    options.lineEnd = header.lineEnd
+    var writer = CSV.Writer(options: options, columns: header.columns)
+    var out = existing.endsWithLineBreak ? "" : header.lineEnd
+    do {
+      for r in records { out += try writer.row(r) }
+    } catch let error as CSV.WriteError {
+      throw ShellError.runtime("invalid_csv", error.message)
+    }
+    try sink.write(out)
   }
 }
 

@@ -222,3 +222,38 @@ private struct CSVScanner {
     String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
   }
 }
+
+extension CSV {
+  /// The length of the first row in `bytes` (a byte order mark and the line break
+  /// included) and that line break; nil when the row may go on past `bytes`. With `atEnd`
+  /// the bytes are the whole text, so a row without a line break ends with them.
+  static func firstRow(in bytes: [UInt8], atEnd: Bool) -> (length: Int, lineEnd: String?)? {
+    var quoted = false
+    var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    while i < bytes.count {
+      let b = bytes[i]
+      if b == UInt8(ascii: "\"") {
+        // A doubled quote inside a quoted field flips the state twice.
+        quoted.toggle()
+      } else if !quoted && b == 0x0A {
+        return (i + 1, "\n")
+      } else if !quoted && b == 0x0D {
+        guard i + 1 < bytes.count else { return atEnd ? (i + 1, "\r") : nil }
+        return bytes[i + 1] == 0x0A ? (i + 2, "\r\n") : (i + 1, "\r")
+      }
+      i += 1
+    }
+    return atEnd ? (bytes.count, nil) : nil
+  }
+
+  /// The column names of a header row as the reader gives them, or nil when there is no
+  /// row at all (an empty text, or only a byte order mark).
+  static func headerColumns(of row: [UInt8], separator: UInt8) throws -> [String]? {
+    let rows = try row.withUnsafeBufferPointer { buf in
+      var scanner = CSVScanner(bytes: buf, separator: separator)
+      return try scanner.rows()
+    }
+    guard let first = rows.first else { return nil }
+    return try headerNames(first)
+  }
+}
