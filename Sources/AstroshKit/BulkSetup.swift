@@ -13,6 +13,7 @@ final class BulkSetup: @unchecked Sendable {
   private let meter: BulkMeter
   private let progress: ProgressLine?
   private let status: StatusLine
+  private let client: APIClient
 
   init(
     options: Options, environment: [String: String], client: APIClient, services: Services,
@@ -22,6 +23,7 @@ final class BulkSetup: @unchecked Sendable {
     settings = BulkSettings(keepGoing: options.keepGoing, meter: meter)
     services.register(settings)
     self.status = status
+    self.client = client
     journal = try BulkSetup.journal(
       options, target: BulkSetup.journalTarget(options, client), status: status)
     client.journal = journal
@@ -92,14 +94,39 @@ final class BulkSetup: @unchecked Sendable {
   func commandEnds(interrupted: Bool) {
     progress?.stop()
     let runs = meter.takeUnfinished()
-    guard interrupted, !runs.isEmpty else { return }
-    status.print(interruptionReport(of: runs) + "\n")
+    let cutOff = client.takeCutOffChanges()
+    guard interrupted else { return }
+    if !runs.isEmpty { status.print(interruptionReport(of: runs) + "\n") }
+    if let note = cutOffNote(cutOff) { status.print(note) }
   }
 
   /// `interrupted: 12 of 40 done in verify_managed_domain; journal at FILE, rerun to
-  /// continue`, naming every run the interruption cut short.
+  /// continue`, naming every run the interruption cut short, and then the changes whose
+  /// answers it cut off.
   func interruptionReport() -> String {
-    interruptionReport(of: meter.takeUnfinished())
+    let report = interruptionReport(of: meter.takeUnfinished())
+    guard let note = cutOffNote(client.takeCutOffChanges()) else { return report }
+    return report + "\n" + note.dropLast()
+  }
+
+  /// The changes sent whose answers Ctrl-C cut off: the server may or may not have made
+  /// them, which a user about to run the command again must know.
+  private func cutOffNote(_ changes: [String]) -> String? {
+    guard !changes.isEmpty else { return nil }
+    var text = "cut off before its answer came, so the server may or may not have made it:\n"
+    if changes.count > 1 {
+      text = "cut off before their answers came, so the server may or may not have made "
+        + "them:\n"
+    }
+    let shown = changes.prefix(10)
+    for change in shown { text += "  \(change)\n" }
+    if changes.count > shown.count { text += "  … and \(changes.count - shown.count) more\n" }
+    let them = changes.count > 1 ? "them" : "it"
+    text +=
+      journal != nil
+      ? "a rerun with the same --journal looks on the server before sending \(them) again\n"
+      : "look (list_… or get_…) before running \(them) again\n"
+    return text
   }
 
   private func interruptionReport(of runs: [BulkMeter.Snapshot]) -> String {

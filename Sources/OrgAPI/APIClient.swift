@@ -58,6 +58,17 @@ public final class APIClient: @unchecked Sendable {
   private let journalBox = Locked<Journal?>(nil)
   /// When Ctrl-C was first noticed by a change in flight, for its grace period.
   private let interruptSeen = Locked<Double?>(nil)
+  /// Changes sent whose answers Ctrl-C cut off, as `operation METHOD path`: whether the
+  /// server made them is not known, and the user is told so.
+  private let cutOff = Locked<[String]>([])
+
+  /// The changes cut off since the last call, oldest first (see `cutOff`).
+  public func takeCutOffChanges() -> [String] {
+    cutOff.withLock { list in
+      defer { list.removeAll() }
+      return list
+    }
+  }
 
   public init(_ configuration: Configuration) {
     self.configuration = configuration
@@ -213,7 +224,13 @@ public final class APIClient: @unchecked Sendable {
       }
       return .retry(after: delay, because: "\(answer.status)")
     case .failure(let error):
-      if error.reason == .cancelled { throw ShellError.interrupted }
+      if error.reason == .cancelled {
+        if call.operation.changesState {
+          let what = "\(call.operation.name) \(p.request.method.rawValue) "
+          cutOff.withLock { $0.append(what + redactor.redact(target: p.request.target)) }
+        }
+        throw ShellError.interrupted
+      }
       trace(p.id, "< \(redactor.redact(text: error.message)) after \(ms(current.elapsed))", io: io)
       let decision = configuration.retry.decide(
         .transport(error.reason), attempt: attempt, method: call.operation.method)

@@ -49,6 +49,26 @@ struct ScriptRunnerTests {
     }
   }
 
+  @Test func aChangeCutOffByCtrlCIsNamedAsMaybeMade() throws {
+    let emulator = try ServedEmulator(["--latency", "POST=20000"])
+    let run = try LaunchedAstrosh(
+      ["-c", #"create_managed_domain --name "cut.example.com""#],
+      environment: emulator.environment)
+    Thread.sleep(forTimeInterval: 1)
+    run.signal(SIGINT)
+    let result = try run.finish()
+    #expect(result.status == 130)
+    #expect(
+      result.stderr.hasSuffix(
+        """
+        interrupted
+        cut off before its answer came, so the server may or may not have made it:
+          create_managed_domain POST /organizations/demo-org/domains
+        look (list_… or get_…) before running it again
+
+        """), "\(result.stderr)")
+  }
+
   @Test func anEmptyOrganizationOptionIsAUsageError() throws {
     let result = try Binary.run(["--organization=", "-c", "print 1"])
     #expect(result.status == 2)
