@@ -115,7 +115,8 @@ final class BulkSetup: @unchecked Sendable {
     guard !changes.isEmpty else { return nil }
     var text = "cut off before its answer came, so the server may or may not have made it:\n"
     if changes.count > 1 {
-      text = "cut off before their answers came, so the server may or may not have made "
+      text =
+        "cut off before their answers came, so the server may or may not have made "
         + "them:\n"
     }
     let shown = changes.prefix(10)
