@@ -114,6 +114,50 @@ struct JSONTests {
 
   @Test func largeIntegersBecomeFloatsNotTraps() throws {
     #expect(try JSON.parse("123456789012345678901234567890") == .float(1.2345678901234568e29))
+    #expect(try JSON.parse("12345678901234567890") == .float(12_345_678_901_234_567_890.0))
+  }
+
+  @Test func theSmallestIntStaysAnInt() throws {
+    #expect(try JSON.parse("-9223372036854775808") == .int(Int.min))
+    #expect(try JSON.parse("-9223372036854775809") == .float(-9_223_372_036_854_775_809.0))
+  }
+
+  @Test(arguments: [
+    ("0123456789", "a number may not have a leading zero at byte 0"),
+    ("[1, -007]", "a number may not have a leading zero at byte 4"),
+    ("{\"a\": 00}", "a number may not have a leading zero at byte 6"),
+  ])
+  func refusesLeadingZeros(text: String, error: String) {
+    let e = #expect(throws: JSON.SyntaxError.self) { try JSON.parse(text) }
+    #expect(e?.description == error)
+  }
+
+  @Test func zeroItselfIsFine() throws {
+    #expect(
+      try JSON.parse("[0, -0, 0.5, 0e2, -0.25]")
+        == .list([
+          .int(0), .int(0), .float(0.5), .float(0), .float(-0.25),
+        ]))
+  }
+
+  @Test(arguments: [
+    ("1e999", "the number '1e999' is out of the float range (about ±1.8e308) at byte 0"),
+    (
+      "[2, -1.5E+400]",
+      "the number '-1.5E+400' is out of the float range (about ±1.8e308) at byte 4"
+    ),
+    (
+      String(repeating: "9", count: 400),
+      "the number '999999999999999999999999…' is out of the float range (about ±1.8e308) at byte 0"
+    ),
+  ])
+  func refusesNumbersBeyondTheFloatRange(text: String, error: String) {
+    let e = #expect(throws: JSON.SyntaxError.self) { try JSON.parse(text) }
+    #expect(e?.description == error)
+  }
+
+  @Test func tinyNumbersRoundToZero() throws {
+    #expect(try JSON.parse("1e-999") == .float(0))
   }
 
   @Test func serializesWithoutEscapingSlashes() {

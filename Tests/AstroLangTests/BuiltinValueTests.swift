@@ -105,6 +105,16 @@ import Testing
       try run("to_ndjson", input: .value(json(#"[{"a":1},"x"]"#))) == .string("{\"a\":1}\n\"x\"\n"))
   }
 
+  @Test func jsonNumbersThatWouldChangeValueAreErrors() {
+    let zero = errorOf { try run("from_json", input: .value(.string("0123456789"))) }
+    #expect(zero?.message == "invalid JSON: a number may not have a leading zero at byte 0")
+    let huge = errorOf { try run("from_ndjson", input: .value(.string("1\n[1e999]\n"))) }
+    #expect(
+      huge?.message
+        == "invalid JSON in line 2: the number '1e999' is out of the float range "
+        + "(about ±1.8e308) at byte 1")
+  }
+
   @Test func jsonErrorsSayWhereAndWhy() {
     let e = errorOf { try run("from_json", input: .value(.string("{\"a\": }"))) }
     #expect(e?.code == "invalid_json")
