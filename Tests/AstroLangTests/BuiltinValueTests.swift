@@ -43,6 +43,27 @@ import Testing
     #expect(e?.hint == "it is a float; use into_float")
     let d = errorOf { try run("into_date", input: .value(.string("tuesday"))) }
     #expect(d?.code == "conversion_failed")
+    #expect(
+      d?.message
+        == "'into_date' cannot convert 'tuesday' to a date: "
+        + "it does not start with a date written YYYY-MM-DD")
+    #expect(
+      d?.hint
+        == "dates are written like 2024-03-05, 2024-03-05T14:07:09Z or 2024-03-05T15:07:09+01:00")
+  }
+
+  @Test(arguments: [
+    ("2024-01-01T00:00:00+25:00", "the hours of the UTC offset must be 00 to 23, not 25"),
+    ("2024-01-01T00:00:00+99:99", "the hours of the UTC offset must be 00 to 23, not 99"),
+    ("2024-01-01T00:00:00+01:75", "the minutes of the UTC offset must be 00 to 59, not 75"),
+    ("2024-01-01T25:00:00Z", "the hour must be 00 to 23, not 25"),
+    ("2024-01-01T00:61:00Z", "the minute must be 00 to 59, not 61"),
+    ("2024-01-01T00:00:99Z", "the second must be 00 to 59, not 99"),
+    ("2024-02-30", "the day must be 01 to 29 in 2024-02, not 30"),
+  ])
+  func intoDateRefusesPartsOutOfRange(text: String, reason: String) {
+    let e = errorOf { try run("into_date", input: .value(.string(text))) }
+    #expect(e?.message == "'into_date' cannot convert '\(text)' to a date: \(reason)")
   }
 
   @Test func describeSaysStreamAndNothing() throws {
@@ -128,6 +149,12 @@ import Testing
   @Test func intoDateReadsTimestampsAndSeconds() throws {
     let iso = try run("into_date", input: .value(.string("2024-03-05T14:07:09.250Z")))
     #expect(iso == .date(Date(timeIntervalSince1970: 1_709_647_629.25)))
+    let east = try run("into_date", input: .value(.string("2024-01-01T00:00:00+01:30")))
+    #expect(east.json == #""2023-12-31T22:30:00Z""#)
+    let west = try run("into_date", input: .value(.string("2024-01-01T20:00:00-05:00")))
+    #expect(west.json == #""2024-01-02T01:00:00Z""#)
+    let day = try run("into_date", input: .value(.string("2024-01-01")))
+    #expect(day == .date(Date(timeIntervalSince1970: 1_704_067_200)))
     #expect(try run("into_date", input: .value(.int(60))) == .date(Date(timeIntervalSince1970: 60)))
   }
 
