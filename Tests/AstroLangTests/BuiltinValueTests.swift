@@ -17,6 +17,15 @@ import Testing
     #expect(try runJSON(name, input: input) == expected)
   }
 
+  @Test func aFloatTotalBeyondTheRangeIsAnError() {
+    let e = errorOf { try run("sum", input: .value(json("[1, 1e308, 1e308, 2]"))) }
+    #expect(e?.code == "float_overflow")
+    #expect(e?.message == "'sum': the total is too large for a float at item 2")
+    #expect(e?.hint == "floats range up to about ±1.8e308")
+    let a = errorOf { try run("avg", input: .value(json("[-1e308, -1e308]"))) }
+    #expect(a?.message == "'avg': the total is too large for a float at item 1")
+  }
+
   @Test func mathNamesTheBadItem() {
     let e = errorOf { try run("sum", input: .value(json(#"[1,"2"]"#))) }
     #expect(e?.message == "'sum' expects numbers, found string at item 1")
@@ -28,6 +37,7 @@ import Testing
     ("into_int", #"["42"," -7 ","0x1F","1_000","0b101"]"#, "[42,-7,31,1000,5]"),
     ("into_int", "[3.9,-3.9,true,null]", "[3,-3,1,null]"),
     ("into_float", #"["2.5",3,false]"#, "[2.5,3.0,0.0]"),
+    ("into_float", #"["1e308"," -2.5e-3 ","1e-400"]"#, "[1e+308,-0.0025,0.0]"),
     ("into_string", #"[1,2.5,true,null,"x",{"a":1}]"#, #"["1","2.5","true",null,"x","{\"a\":1}"]"#),
     ("into_string", "7", #""7""#),
     ("describe", #"{"a":1}"#, #""record""#),
@@ -64,6 +74,24 @@ import Testing
   func intoDateRefusesPartsOutOfRange(text: String, reason: String) {
     let e = errorOf { try run("into_date", input: .value(.string(text))) }
     #expect(e?.message == "'into_date' cannot convert '\(text)' to a date: \(reason)")
+  }
+
+  @Test(arguments: [
+    ("nan", "'into_float' cannot convert 'nan' to a float: NaN is not a number astrosh can hold"),
+    (
+      "inf",
+      "'into_float' cannot convert 'inf' to a float: it is beyond the float range (about ±1.8e308)"
+    ),
+    (
+      "-1e400",
+      "'into_float' cannot convert '-1e400' to a float: "
+        + "it is beyond the float range (about ±1.8e308)"
+    ),
+  ])
+  func intoFloatRefusesWhatIsNotAFiniteNumber(text: String, message: String) {
+    let e = errorOf { try run("into_float", input: .value(.string(text))) }
+    #expect(e?.code == "conversion_failed")
+    #expect(e?.message == message)
   }
 
   @Test func describeSaysStreamAndNothing() throws {

@@ -251,3 +251,33 @@ struct EvalCase: CustomTestStringConvertible, Sendable {
     #expect(EvalHarness.json(c.code) == c.json)
   }
 }
+
+/// Numbers at the edges of their ranges: a value never changes without an error.
+@Suite struct EvalNumberTests {
+  static let cases: [EvalCase] = [
+    .init(
+      name: "float multiplication overflow", code: "1e308 * 10",
+      json: "error: the result is too large for a float"),
+    .init(
+      name: "float addition overflow", code: "1.7e308 + 1.7e308",
+      json: "error: the result is too large for a float"),
+    .init(
+      name: "float subtraction overflow", code: "-1.7e308 - 1.7e308",
+      json: "error: the result is too large for a float"),
+    .init(
+      name: "float division overflow", code: "1e308 / 0.001",
+      json: "error: the result is too large for a float"),
+    .init(
+      name: "float floor division overflow", code: "1e308 // 0.001",
+      json: "error: the result is too large for a float"),
+    .init(
+      name: "compound assignment overflow", code: "let x = 1e308; $x *= 10; $x",
+      json: "error: the result is too large for a float"),
+    .init(name: "floats up to the limit", code: "1e308 * 1.5", json: "1.5e+308"),
+  ]
+
+  @Test(arguments: cases)
+  func evaluates(_ c: EvalCase) {
+    #expect(EvalHarness.json(c.code) == c.json)
+  }
+}

@@ -88,6 +88,15 @@ enum ConversionBuiltins {
       guard let d = Double(s.trimmingCharacters(in: .whitespaces)) else {
         throw cannot(call, value, "a float")
       }
+      // Swift reads "nan", "inf" and "1e400" as non-finite doubles, which JSON cannot hold
+      // and would write as null.
+      guard d.isFinite else {
+        let reason =
+          d.isNaN
+          ? "NaN is not a number astrosh can hold"
+          : "it is beyond the float range (about ±1.8e308)"
+        throw cannot(call, value, "a float", reason: reason)
+      }
       return .float(d)
     default: throw cannot(call, value, "a float")
     }
