@@ -110,7 +110,7 @@ enum Operators {
       if overflow { throw EvalErrors.overflow }
       return .int(r)
     case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
-      guard n >= 0 else { throw EvalErrors.operands(.multiply, a, b) }
+      guard n >= 0 else { throw EvalErrors.negativeRepeat(n) }
       let (size, overflow) = s.utf8.count.multipliedReportingOverflow(by: n)
       guard !overflow, size <= maxStringBytes else { throw EvalErrors.tooLarge("string") }
       return .string(String(repeating: s, count: n))
