@@ -232,12 +232,21 @@ private struct JSONReader {
       negative = true
       pos += 1
     }
+    // JSON forbids leading zeros; reading 0123 as 123 would change the value silently.
+    if pos + 1 < buf.count, buf[pos] == UInt8(ascii: "0"), buf[pos + 1] >= 0x30,
+      buf[pos + 1] <= 0x39
+    {
+      throw JSON.SyntaxError(offset: start, reason: "a number may not have a leading zero")
+    }
     var integer = 0
     var overflow = false
     var digits = 0
     while pos < buf.count, buf[pos] >= 0x30, buf[pos] <= 0x39 {
       let (m, o1) = integer.multipliedReportingOverflow(by: 10)
-      let (a, o2) = m.addingReportingOverflow(Int(buf[pos] - 0x30))
+      // Negative numbers count down, so -9223372036854775808 is still an int.
+      let digit = Int(buf[pos] - 0x30)
+      let (a, o2) =
+        negative ? m.subtractingReportingOverflow(digit) : m.addingReportingOverflow(digit)
       overflow = overflow || o1 || o2
       integer = a
       digits += 1
@@ -262,9 +271,16 @@ private struct JSONReader {
       while pos < buf.count, buf[pos] >= 0x30, buf[pos] <= 0x39 { pos += 1 }
       if pos == expStart { throw error("invalid number") }
     }
-    if !isFloat && !overflow { return .int(negative ? -integer : integer) }
+    if !isFloat && !overflow { return .int(integer) }
+    // An integer beyond 64 bits becomes the nearest float; one beyond the float range would
+    // be infinity, which has no JSON form and would be written back as null.
     let text = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<pos]), as: UTF8.self)
     guard let d = Double(text) else { throw error("invalid number") }
+    guard d.isFinite else {
+      let shown = text.count > 24 ? text.prefix(24) + "…" : text
+      throw JSON.SyntaxError(
+        offset: start, reason: "the number '\(shown)' is out of the float range (about ±1.8e308)")
+    }
     return .float(d)
   }
 }

@@ -104,18 +104,3 @@ extension JSON {
     out += "\""
   }
 }
-
-/// UTC ISO-8601 timestamps as the API writes them, read with or without fractional seconds.
-public enum ISODate {
-  public static func format(_ date: Date) -> String {
-    date.formatted(
-      .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
-        .timeSeparator(.colon).timeZone(separator: .omitted))
-  }
-
-  public static func parse(_ text: String) -> Date? {
-    if let d = try? Date(text, strategy: .iso8601) { return d }
-    return try? Date(
-      text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true))
-  }
-}

@@ -114,6 +114,50 @@ struct JSONTests {
 
   @Test func largeIntegersBecomeFloatsNotTraps() throws {
     #expect(try JSON.parse("123456789012345678901234567890") == .float(1.2345678901234568e29))
+    #expect(try JSON.parse("12345678901234567890") == .float(12_345_678_901_234_567_890.0))
+  }
+
+  @Test func theSmallestIntStaysAnInt() throws {
+    #expect(try JSON.parse("-9223372036854775808") == .int(Int.min))
+    #expect(try JSON.parse("-9223372036854775809") == .float(-9_223_372_036_854_775_809.0))
+  }
+
+  @Test(arguments: [
+    ("0123456789", "a number may not have a leading zero at byte 0"),
+    ("[1, -007]", "a number may not have a leading zero at byte 4"),
+    ("{\"a\": 00}", "a number may not have a leading zero at byte 6"),
+  ])
+  func refusesLeadingZeros(text: String, error: String) {
+    let e = #expect(throws: JSON.SyntaxError.self) { try JSON.parse(text) }
+    #expect(e?.description == error)
+  }
+
+  @Test func zeroItselfIsFine() throws {
+    #expect(
+      try JSON.parse("[0, -0, 0.5, 0e2, -0.25]")
+        == .list([
+          .int(0), .int(0), .float(0.5), .float(0), .float(-0.25),
+        ]))
+  }
+
+  @Test(arguments: [
+    ("1e999", "the number '1e999' is out of the float range (about ±1.8e308) at byte 0"),
+    (
+      "[2, -1.5E+400]",
+      "the number '-1.5E+400' is out of the float range (about ±1.8e308) at byte 4"
+    ),
+    (
+      String(repeating: "9", count: 400),
+      "the number '999999999999999999999999…' is out of the float range (about ±1.8e308) at byte 0"
+    ),
+  ])
+  func refusesNumbersBeyondTheFloatRange(text: String, error: String) {
+    let e = #expect(throws: JSON.SyntaxError.self) { try JSON.parse(text) }
+    #expect(e?.description == error)
+  }
+
+  @Test func tinyNumbersRoundToZero() throws {
+    #expect(try JSON.parse("1e-999") == .float(0))
   }
 
   @Test func serializesWithoutEscapingSlashes() {
@@ -127,5 +171,92 @@ struct RangeTests {
     #expect(ValueRange(start: 1, end: 5, inclusive: false).count == 4)
     #expect(ValueRange(start: 5, end: 1, inclusive: true, step: -2).count == 3)
     #expect(ValueRange(start: 5, end: 1, inclusive: true).count == 0)
+  }
+}
+
+struct ISODateTests {
+  /// A text and its Unix seconds; 1_709_647_629 is 2024-03-05T14:07:09Z.
+  static let readable: [(String, Double)] = [
+    ("2024-03-05T14:07:09Z", 1_709_647_629.0),
+    ("2024-03-05T14:07:09.250Z", 1_709_647_629.25),
+    ("2024-03-05T14:07:09", 1_709_647_629.0),
+    ("2024-03-05T14:07:09+01:00", 1_709_647_629.0 - 3600),
+    ("2024-03-05T14:07:09-05:30", 1_709_647_629.0 + 19800),
+    ("2024-03-05T14:07:09+0130", 1_709_647_629.0 - 5400),
+    ("2024-03-05T14:07:09+02", 1_709_647_629.0 - 7200),
+    ("2024-03-05T14:07:09+23:59", 1_709_647_629.0 - 86340),
+    ("2024-03-05T14:07:09-00:00", 1_709_647_629.0),
+    ("2024-03-05", 1_709_596_800.0),
+    ("2024-02-29", 1_709_164_800.0),
+    ("2000-02-29T23:59:59Z", 951_868_799.0),
+  ]
+
+  @Test(arguments: readable)
+  func readsTimestampsAndOffsets(text: String, seconds: Double) throws {
+    let date = try ISODate.parse(text, allowingPlainDate: true)
+    #expect(date.timeIntervalSince1970 == seconds)
+  }
+
+  @Test(arguments: [
+    ("2024-01-01T00:00:00+25:00", "the hours of the UTC offset must be 00 to 23, not 25"),
+    ("2024-01-01T00:00:00+99:99", "the hours of the UTC offset must be 00 to 23, not 99"),
+    ("2024-01-01T00:00:00-01:60", "the minutes of the UTC offset must be 00 to 59, not 60"),
+    ("2024-01-01T25:00:00Z", "the hour must be 00 to 23, not 25"),
+    ("2024-01-01T24:00:00Z", "the hour must be 00 to 23, not 24"),
+    ("2024-01-01T10:60:00Z", "the minute must be 00 to 59, not 60"),
+    ("2024-01-01T10:00:60Z", "the second must be 00 to 59, not 60"),
+    ("2024-02-30", "the day must be 01 to 29 in 2024-02, not 30"),
+    ("2023-02-29T00:00:00Z", "the day must be 01 to 28 in 2023-02, not 29"),
+    ("2024-04-31", "the day must be 01 to 30 in 2024-04, not 31"),
+    ("2024-01-00", "the day must be 01 to 31 in 2024-01, not 00"),
+    ("2024-13-01", "the month must be 01 to 12, not 13"),
+    ("0000-01-01", "the year must be 0001 to 9999, not 0000"),
+    ("tuesday", "it does not start with a date written YYYY-MM-DD"),
+    ("2024-1-1", "it does not start with a date written YYYY-MM-DD"),
+    (
+      "2024-01-01 10:00:00",
+      "unexpected ' 10:00:00' after the date; a time follows a 'T': 2024-03-05T14:07:09Z"
+    ),
+    ("2024-01-01T10:00", "the time after 'T' must be written HH:MM:SS"),
+    ("2024-01-01T10:00:00.Z", "digits must follow the '.' after the seconds"),
+    ("2024-01-01T10:00:00Zulu", "unexpected 'ulu' after the 'Z'"),
+    (
+      "2024-01-01T10:00:00 UTC",
+      "unexpected ' UTC' after the time; a UTC offset is written Z, +HH:MM or -HH:MM"
+    ),
+    (
+      "2024-01-01T10:00:00+1",
+      "the UTC offset is malformed; a UTC offset is written Z, +HH:MM or -HH:MM"
+    ),
+    (
+      "2024-01-01T10:00:00+01:0",
+      "the UTC offset is malformed; a UTC offset is written Z, +HH:MM or -HH:MM"
+    ),
+  ])
+  func namesThePartThatIsWrong(text: String, reason: String) {
+    let e = #expect(throws: ISODate.ParseError.self) {
+      try ISODate.parse(text, allowingPlainDate: true)
+    }
+    #expect(e?.reason == reason)
+  }
+
+  @Test func aTimestampFieldNeedsATime() {
+    #expect(ISODate.parse("2024-03-05") == nil)
+    #expect(ISODate.parse("2024-03-05T00:00:00+25:00") == nil)
+    #expect(ISODate.parse("2024-03-05T00:00:00Z")?.timeIntervalSince1970 == 1_709_596_800)
+    let e = #expect(throws: ISODate.ParseError.self) {
+      try ISODate.parse("2024-03-05", allowingPlainDate: false)
+    }
+    #expect(e?.reason == "the time is missing; add it as THH:MM:SS")
+  }
+
+  /// Reading and writing use the same calendar, so even dates before the Gregorian reform
+  /// come back as they were written.
+  @Test(arguments: [
+    "2024-03-05T14:07:09Z", "0001-01-01T00:00:00Z", "1500-02-29T12:00:00Z",
+    "1582-10-15T00:00:00Z", "9999-12-31T23:59:59Z",
+  ])
+  func writesBackWhatItReads(text: String) throws {
+    #expect(ISODate.format(try ISODate.parse(text, allowingPlainDate: false)) == text)
   }
 }

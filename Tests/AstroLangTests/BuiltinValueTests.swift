@@ -17,6 +17,15 @@ import Testing
     #expect(try runJSON(name, input: input) == expected)
   }
 
+  @Test func aFloatTotalBeyondTheRangeIsAnError() {
+    let e = errorOf { try run("sum", input: .value(json("[1, 1e308, 1e308, 2]"))) }
+    #expect(e?.code == "float_overflow")
+    #expect(e?.message == "'sum': the total is too large for a float at item 2")
+    #expect(e?.hint == "floats range up to about ±1.8e308")
+    let a = errorOf { try run("avg", input: .value(json("[-1e308, -1e308]"))) }
+    #expect(a?.message == "'avg': the total is too large for a float at item 1")
+  }
+
   @Test func mathNamesTheBadItem() {
     let e = errorOf { try run("sum", input: .value(json(#"[1,"2"]"#))) }
     #expect(e?.message == "'sum' expects numbers, found string at item 1")
@@ -28,6 +37,7 @@ import Testing
     ("into_int", #"["42"," -7 ","0x1F","1_000","0b101"]"#, "[42,-7,31,1000,5]"),
     ("into_int", "[3.9,-3.9,true,null]", "[3,-3,1,null]"),
     ("into_float", #"["2.5",3,false]"#, "[2.5,3.0,0.0]"),
+    ("into_float", #"["1e308"," -2.5e-3 ","1e-400"]"#, "[1e+308,-0.0025,0.0]"),
     ("into_string", #"[1,2.5,true,null,"x",{"a":1}]"#, #"["1","2.5","true",null,"x","{\"a\":1}"]"#),
     ("into_string", "7", #""7""#),
     ("describe", #"{"a":1}"#, #""record""#),
@@ -43,6 +53,45 @@ import Testing
     #expect(e?.hint == "it is a float; use into_float")
     let d = errorOf { try run("into_date", input: .value(.string("tuesday"))) }
     #expect(d?.code == "conversion_failed")
+    #expect(
+      d?.message
+        == "'into_date' cannot convert 'tuesday' to a date: "
+        + "it does not start with a date written YYYY-MM-DD")
+    #expect(
+      d?.hint
+        == "dates are written like 2024-03-05, 2024-03-05T14:07:09Z or 2024-03-05T15:07:09+01:00")
+  }
+
+  @Test(arguments: [
+    ("2024-01-01T00:00:00+25:00", "the hours of the UTC offset must be 00 to 23, not 25"),
+    ("2024-01-01T00:00:00+99:99", "the hours of the UTC offset must be 00 to 23, not 99"),
+    ("2024-01-01T00:00:00+01:75", "the minutes of the UTC offset must be 00 to 59, not 75"),
+    ("2024-01-01T25:00:00Z", "the hour must be 00 to 23, not 25"),
+    ("2024-01-01T00:61:00Z", "the minute must be 00 to 59, not 61"),
+    ("2024-01-01T00:00:99Z", "the second must be 00 to 59, not 99"),
+    ("2024-02-30", "the day must be 01 to 29 in 2024-02, not 30"),
+  ])
+  func intoDateRefusesPartsOutOfRange(text: String, reason: String) {
+    let e = errorOf { try run("into_date", input: .value(.string(text))) }
+    #expect(e?.message == "'into_date' cannot convert '\(text)' to a date: \(reason)")
+  }
+
+  @Test(arguments: [
+    ("nan", "'into_float' cannot convert 'nan' to a float: NaN is not a number astrosh can hold"),
+    (
+      "inf",
+      "'into_float' cannot convert 'inf' to a float: it is beyond the float range (about ±1.8e308)"
+    ),
+    (
+      "-1e400",
+      "'into_float' cannot convert '-1e400' to a float: "
+        + "it is beyond the float range (about ±1.8e308)"
+    ),
+  ])
+  func intoFloatRefusesWhatIsNotAFiniteNumber(text: String, message: String) {
+    let e = errorOf { try run("into_float", input: .value(.string(text))) }
+    #expect(e?.code == "conversion_failed")
+    #expect(e?.message == message)
   }
 
   @Test func describeSaysStreamAndNothing() throws {
@@ -105,6 +154,16 @@ import Testing
       try run("to_ndjson", input: .value(json(#"[{"a":1},"x"]"#))) == .string("{\"a\":1}\n\"x\"\n"))
   }
 
+  @Test func jsonNumbersThatWouldChangeValueAreErrors() {
+    let zero = errorOf { try run("from_json", input: .value(.string("0123456789"))) }
+    #expect(zero?.message == "invalid JSON: a number may not have a leading zero at byte 0")
+    let huge = errorOf { try run("from_ndjson", input: .value(.string("1\n[1e999]\n"))) }
+    #expect(
+      huge?.message
+        == "invalid JSON in line 2: the number '1e999' is out of the float range "
+        + "(about ±1.8e308) at byte 1")
+  }
+
   @Test func jsonErrorsSayWhereAndWhy() {
     let e = errorOf { try run("from_json", input: .value(.string("{\"a\": }"))) }
     #expect(e?.code == "invalid_json")
@@ -118,6 +177,12 @@ import Testing
   @Test func intoDateReadsTimestampsAndSeconds() throws {
     let iso = try run("into_date", input: .value(.string("2024-03-05T14:07:09.250Z")))
     #expect(iso == .date(Date(timeIntervalSince1970: 1_709_647_629.25)))
+    let east = try run("into_date", input: .value(.string("2024-01-01T00:00:00+01:30")))
+    #expect(east.json == #""2023-12-31T22:30:00Z""#)
+    let west = try run("into_date", input: .value(.string("2024-01-01T20:00:00-05:00")))
+    #expect(west.json == #""2024-01-02T01:00:00Z""#)
+    let day = try run("into_date", input: .value(.string("2024-01-01")))
+    #expect(day == .date(Date(timeIntervalSince1970: 1_704_067_200)))
     #expect(try run("into_date", input: .value(.int(60))) == .date(Date(timeIntervalSince1970: 60)))
   }
 

@@ -59,6 +59,28 @@ struct RenderedErrorCase: CustomTestStringConvertible, Sendable {
 
         """),
     .init(
+      name: "float overflow", code: "let big = 1e300\n$big * $big",
+      rendered: """
+        error: the result is too large for a float
+         --> test.astro:2:1
+          |
+        2 | $big * $big
+          | ^^^^^^^^^^^
+          = hint: floats range up to about ±1.8e308
+
+        """),
+    .init(
+      name: "negative string repetition", code: "let n = -2\n\"ab\" * $n",
+      rendered: """
+        error: the count of a string repeated with '*' must be ≥ 0, not -2
+         --> test.astro:2:1
+          |
+        2 | "ab" * $n
+          | ^^^^^^^^^
+          = hint: use a count of 0 or more; "ab" * 0 is ""
+
+        """),
+    .init(
       name: "type error names the type found", code: "let n = 5\n$n + \"x\"",
       rendered: """
         error: cannot apply '+' to int and string

@@ -255,3 +255,52 @@ struct EvalCase: CustomTestStringConvertible, Sendable {
     #expect(EvalHarness.json(c.code) == c.json)
   }
 }
+
+/// Numbers at the edges of their ranges: a value never changes without an error.
+@Suite struct EvalNumberTests {
+  static let cases: [EvalCase] = [
+    .init(
+      name: "the smallest int literal", code: "-9223372036854775808", json: "-9223372036854775808"),
+    .init(
+      name: "the smallest int in hex", code: "-0x8000000000000000", json: "-9223372036854775808"),
+    .init(
+      name: "the smallest int as a list item", code: "[1 -9223372036854775808]",
+      json: "[1,-9223372036854775808]"),
+    .init(
+      name: "below the smallest int", code: "-9223372036854775808 - 1",
+      json: "error: the result is too large for an integer"),
+    .init(
+      name: "negating the smallest int", code: "-(-9223372036854775808)",
+      json: "error: the result is too large for an integer"),
+    .init(
+      name: "a negative literal with a field is still negated", code: "-{a: 2}.a", json: "-2"),
+    .init(
+      name: "float multiplication overflow", code: "1e308 * 10",
+      json: "error: the result is too large for a float"),
+    .init(
+      name: "float addition overflow", code: "1.7e308 + 1.7e308",
+      json: "error: the result is too large for a float"),
+    .init(
+      name: "float subtraction overflow", code: "-1.7e308 - 1.7e308",
+      json: "error: the result is too large for a float"),
+    .init(
+      name: "float division overflow", code: "1e308 / 0.001",
+      json: "error: the result is too large for a float"),
+    .init(
+      name: "float floor division overflow", code: "1e308 // 0.001",
+      json: "error: the result is too large for a float"),
+    .init(
+      name: "compound assignment overflow", code: "let x = 1e308; $x *= 10; $x",
+      json: "error: the result is too large for a float"),
+    .init(name: "floats up to the limit", code: "1e308 * 1.5", json: "1.5e+308"),
+    .init(
+      name: "a negative string repetition", code: #""ab" * -1"#,
+      json: "error: the count of a string repeated with '*' must be ≥ 0, not -1"),
+    .init(name: "repeating a string no times", code: #"0 * "ab""#, json: #""""#),
+  ]
+
+  @Test(arguments: cases)
+  func evaluates(_ c: EvalCase) {
+    #expect(EvalHarness.json(c.code) == c.json)
+  }
+}

@@ -22,6 +22,10 @@ struct ParserCase: CustomTestStringConvertible, Sendable {
       name: "and binds tighter than or", source: "$a or $b and $c", tree: "(or $a (and $b $c))"),
     .init(name: "not applies to a comparison", source: "not $a == 1", tree: "(not (== $a 1))"),
     .init(name: "unary minus folds literals", source: "-3 * -$x", tree: "(* -3 (- $x))"),
+    .init(
+      name: "the smallest int is a literal", source: "-9223372036854775808 - 1",
+      tree: "(- -9223372036854775808 1)"),
+    .init(name: "minus before an access", source: "-5.x", tree: "(- 5.x)"),
     .init(name: "floor division and mod", source: "7 // 2 mod 3", tree: "(mod (// 7 2) 3)"),
     .init(name: "regex match", source: #"$s =~ "^a""#, tree: #"(=~ $s "^a")"#),
     .init(name: "membership", source: "$x in [1 2]", tree: "(in $x [1 2])"),
@@ -186,6 +190,12 @@ struct SyntaxErrorCase: CustomTestStringConvertible, Sendable {
       name: "integer too large", source: "99999999999999999999",
       message: "the number '99999999999999999999' is too large", line: 1, column: 1),
     .init(
+      name: "integer too small", source: "let n = -9223372036854775809",
+      message: "the number '-9223372036854775809' is too small", line: 1, column: 9),
+    .init(
+      name: "float too large", source: "print 1.5e400",
+      message: "the number '1.5e400' is too large for a float", line: 1, column: 7),
+    .init(
       name: "invalid hex", source: "0xZZ", message: "'0x' is not a valid number", line: 1, column: 1
     ),
     .init(
@@ -231,6 +241,8 @@ struct SyntaxErrorCase: CustomTestStringConvertible, Sendable {
       "a pipeline in a condition goes in parentheses: if ($list | length) > 0 { … }"
     ),
     ("$f 1 2", "to call the closure in $f, write: do $f …"),
+    ("1e400", "floats range up to about ±1.8e308"),
+    ("-99999999999999999999", "integers range from -9223372036854775808 to 9223372036854775807"),
     (
       "for x in {a: 1} { }",
       "in the head of 'if', 'while' or 'for', write a record or closure in parentheses: ({…})"

@@ -20,12 +20,16 @@ enum ConversionBuiltins {
     }
   }
 
-  static func cannot(_ call: Invocation, _ value: Value, _ type: String, hint: String? = nil)
-    -> ShellError
-  {
+  /// `reason`, when given, follows the message after a colon and says what is wrong with
+  /// the input.
+  static func cannot(
+    _ call: Invocation, _ value: Value, _ type: String, reason: String? = nil,
+    hint: String? = nil
+  ) -> ShellError {
     let shown = value.stringValue.map { "'\($0)'" } ?? "a \(value.typeName)"
+    let why = reason.map { ": \($0)" } ?? ""
     return ShellError.runtime(
-      "conversion_failed", "'\(call.name)' cannot convert \(shown) to \(type)", hint: hint)
+      "conversion_failed", "'\(call.name)' cannot convert \(shown) to \(type)\(why)", hint: hint)
   }
 
   static let intoInt = converter(
@@ -84,6 +88,15 @@ enum ConversionBuiltins {
       guard let d = Double(s.trimmingCharacters(in: .whitespaces)) else {
         throw cannot(call, value, "a float")
       }
+      // Swift reads "nan", "inf" and "1e400" as non-finite doubles, which JSON cannot hold
+      // and would write as null.
+      guard d.isFinite else {
+        let reason =
+          d.isNaN
+          ? "NaN is not a number astrosh can hold"
+          : "it is beyond the float range (about ±1.8e308)"
+        throw cannot(call, value, "a float", reason: reason)
+      }
       return .float(d)
     default: throw cannot(call, value, "a float")
     }
@@ -101,7 +114,14 @@ enum ConversionBuiltins {
     examples: [
       Example(
         "Parse a timestamp", #""2024-03-05T14:07:09Z" | into_date | format_date "%d.%m.%Y""#,
-        result: #""05.03.2024""#)
+        result: #""05.03.2024""#),
+      Example(
+        "A UTC offset is applied",
+        #""2024-03-05T14:07:09+01:00" | into_date | format_date "%H:%M""#,
+        result: #""13:07""#),
+      Example(
+        "A plain date is midnight UTC", #""2024-03-05" | into_date | format_date "%F %T""#,
+        result: #""2024-03-05 00:00:00""#),
     ]
   ) { value, call in
     switch value {
@@ -109,10 +129,14 @@ enum ConversionBuiltins {
     case .int(let i): return .date(Date(timeIntervalSince1970: Double(i)))
     case .float(let d): return .date(Date(timeIntervalSince1970: d))
     case .string(let s):
-      guard let d = ISODate.parse(s) else {
-        throw cannot(call, value, "a date", hint: "dates are written like 2024-03-05T14:07:09Z")
+      do throws(ISODate.ParseError) {
+        return .date(try ISODate.parse(s, allowingPlainDate: true))
+      } catch {
+        throw cannot(
+          call, value, "a date", reason: error.reason,
+          hint: "dates are written like 2024-03-05, 2024-03-05T14:07:09Z or "
+            + "2024-03-05T15:07:09+01:00")
       }
-      return .date(d)
     default: throw cannot(call, value, "a date")
     }
   }

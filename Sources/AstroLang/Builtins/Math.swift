@@ -4,7 +4,8 @@ import AstroCore
 enum MathBuiltins {
   static let all: [Builtin] = [sum, min, max, avg]
 
-  /// A running numeric total that stays an int until a float or an overflow appears.
+  /// A running numeric total that stays an int until a float or an int overflow appears; a
+  /// float overflow is an error.
   struct Total {
     var int = 0
     var float = 0.0
@@ -32,6 +33,13 @@ enum MathBuiltins {
         throw ShellError.runtime(
           "type_mismatch",
           "'\(call.name)' expects numbers, found \(value.typeName) at item \(count)")
+      }
+      // Infinity would be written as null; refuse it as the '+' operator does.
+      if isFloat && !float.isFinite {
+        throw ShellError.runtime(
+          "float_overflow",
+          "'\(call.name)': the total is too large for a float at item \(count)",
+          hint: "floats range up to about ±1.8e308")
       }
       count += 1
     }

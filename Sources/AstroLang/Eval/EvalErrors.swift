@@ -137,6 +137,16 @@ enum EvalErrors {
     "integer_overflow", "the result is too large for an integer",
     hint: "integers range from \(Int.min) to \(Int.max); use a float for larger numbers")
 
+  static let floatOverflow = ShellError.runtime(
+    "float_overflow", "the result is too large for a float",
+    hint: "floats range up to about ±1.8e308")
+
+  static func negativeRepeat(_ count: Int) -> ShellError {
+    .runtime(
+      "invalid_argument", "the count of a string repeated with '*' must be ≥ 0, not \(count)",
+      hint: "use a count of 0 or more; \"ab\" * 0 is \"\"")
+  }
+
   /// "Did you mean" when a field is close; otherwise the fields there are, and the
   /// optional access that gives null.
   static func missingField(_ name: String, in record: Record) -> ShellError {

@@ -99,7 +99,7 @@ enum Operators {
       guard let x = a.doubleValue, let y = b.doubleValue else {
         throw EvalErrors.operands(.add, a, b)
       }
-      return .float(x + y)
+      return try finite(x + y)
     }
   }
 
@@ -110,7 +110,7 @@ enum Operators {
       if overflow { throw EvalErrors.overflow }
       return .int(r)
     case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
-      guard n >= 0 else { throw EvalErrors.operands(.multiply, a, b) }
+      guard n >= 0 else { throw EvalErrors.negativeRepeat(n) }
       let (size, overflow) = s.utf8.count.multipliedReportingOverflow(by: n)
       guard !overflow, size <= maxStringBytes else { throw EvalErrors.tooLarge("string") }
       return .string(String(repeating: s, count: n))
@@ -118,7 +118,7 @@ enum Operators {
       guard let x = a.doubleValue, let y = b.doubleValue else {
         throw EvalErrors.operands(.multiply, a, b)
       }
-      return .float(x * y)
+      return try finite(x * y)
     }
   }
 
@@ -128,18 +128,25 @@ enum Operators {
     if case .int(let x) = a, case .int(let y) = b { return try intArithmetic(op, x, y) }
     guard let x = a.doubleValue, let y = b.doubleValue else { throw EvalErrors.operands(op, a, b) }
     switch op {
-    case .subtract: return .float(x - y)
+    case .subtract: return try finite(x - y)
     case .divide:
       guard y != 0 else { throw EvalErrors.divisionByZero }
-      return .float(x / y)
+      return try finite(x / y)
     case .floorDivide:
       guard y != 0 else { throw EvalErrors.divisionByZero }
-      return .float((x / y).rounded(.down))
+      return try finite((x / y).rounded(.down))
     default:
       guard y != 0 else { throw EvalErrors.divisionByZero }
       let r = x.truncatingRemainder(dividingBy: y)
       return .float(r != 0 && (r < 0) != (y < 0) ? r + y : r)
     }
+  }
+
+  /// A float result, or the overflow error: infinity has no JSON form and would be written
+  /// as null, so it is refused where it arises, as an int overflow is.
+  private static func finite(_ d: Double) throws -> Value {
+    guard d.isFinite else { throw EvalErrors.floatOverflow }
+    return .float(d)
   }
 
   private static func intArithmetic(_ op: BinaryOp, _ x: Int, _ y: Int) throws -> Value {

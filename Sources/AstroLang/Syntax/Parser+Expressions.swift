@@ -104,6 +104,12 @@ extension Parser {
     let t = peek()
     guard t.isPunct(.minus) else { return try parsePostfix() }
     advance()
+    let operand = peek()
+    if operand.kind == .integer, !startsMember(tokens[pos + 1]) {
+      advance()
+      return .int(
+        try integerValue(operand, negatedBy: t.span), t.span.merged(with: operand.span))
+    }
     return try nested(t.span) {
       let operand = try parseUnary()
       let span = t.span.merged(with: operand.span)
@@ -113,6 +119,11 @@ extension Parser {
       default: return .unary(.negate, operand, span)
       }
     }
+  }
+
+  /// Whether `t` begins an access step glued to the value before it (`.name`, `?`).
+  func startsMember(_ t: Token) -> Bool {
+    !t.spaceBefore && (t.isPunct(.dot) || t.isPunct(.question))
   }
 
   func parsePostfix() throws -> Expr {

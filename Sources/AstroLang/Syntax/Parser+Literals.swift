@@ -3,8 +3,11 @@ import AstroCore
 /// Number and string literals, including escapes and `$name` / `$(…)` interpolation.
 extension Parser {
   /// The value of an integer token: decimal, or hex, octal or binary after `0x`, `0o`,
-  /// `0b`, with `_` between digits allowed.
-  func integerValue(_ t: Token) throws -> Int {
+  /// `0b`, with `_` between digits allowed. `negatedBy` is the span of a `-` in front: the
+  /// digits then count down from zero, so -9223372036854775808 (`Int.min`, whose magnitude
+  /// is no int) is read too.
+  func integerValue(_ t: Token, negatedBy minus: Span? = nil) throws -> Int {
+    let whole = minus.map { $0.merged(with: t.span) } ?? t.span
     var i = t.span.start
     var radix = 10
     if t.span.end - i > 2, bytes[i] == Ascii.zero, Ascii.isRadixMark(bytes[i + 1]) {
@@ -25,8 +28,10 @@ extension Parser {
         throw SyntaxErrors.invalidNumber(text(t), file, t.span)
       }
       let (shifted, o1) = value.multipliedReportingOverflow(by: radix)
-      let (sum, o2) = shifted.addingReportingOverflow(digit)
-      if o1 || o2 { throw SyntaxErrors.numberTooLarge(text(t), file, t.span) }
+      let (sum, o2) =
+        minus == nil
+        ? shifted.addingReportingOverflow(digit) : shifted.subtractingReportingOverflow(digit)
+      if o1 || o2 { throw SyntaxErrors.numberTooLarge(text(whole), file, whole) }
       value = sum
       digits += 1
     }
@@ -40,7 +45,7 @@ extension Parser {
     guard let value = Double(digits) else {
       throw SyntaxErrors.invalidNumber(raw, file, t.span)
     }
-    guard value.isFinite else { throw SyntaxErrors.numberTooLarge(raw, file, t.span) }
+    guard value.isFinite else { throw SyntaxErrors.floatTooLarge(raw, file, t.span) }
     return value
   }
 

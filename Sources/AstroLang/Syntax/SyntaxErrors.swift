@@ -85,8 +85,14 @@ enum SyntaxErrors {
 
   static func numberTooLarge(_ text: String, _ file: SourceFile, _ span: Span) -> ShellError {
     make(
-      "invalid_number", "the number '\(text)' is too large",
+      "invalid_number", "the number '\(text)' is too \(text.hasPrefix("-") ? "small" : "large")",
       hint: "integers range from \(Int.min) to \(Int.max)", file, span)
+  }
+
+  static func floatTooLarge(_ text: String, _ file: SourceFile, _ span: Span) -> ShellError {
+    make(
+      "invalid_number", "the number '\(text)' is too large for a float",
+      hint: "floats range up to about ±1.8e308", file, span)
   }
 
   static func invalidEscape(_ text: String, _ file: SourceFile, _ span: Span) -> ShellError {
