@@ -14,10 +14,10 @@ public enum Diagnostic {
     let reset = color ? "\u{1B}[0m" : ""
     var out = "\(red)error\(reset)\(bold): \(error.message.escapingControls)\(reset)\n"
     if let loc = error.location {
-      let (line, column) = loc.file.lineAndColumn(of: loc.span.start)
+      let (line, fileColumn) = loc.file.lineAndColumn(of: loc.span.start)
       let gutter = String(repeating: " ", count: String(line).count)
-      out += "\(gutter)\(blue)-->\(reset) \(loc.file.name):\(line):\(column)\n"
-      let text = loc.file.line(line).printable
+      out += "\(gutter)\(blue)-->\(reset) \(loc.file.name):\(line):\(fileColumn)\n"
+      let (text, column) = window(loc.file.line(line).printable, around: fileColumn)
       out += "\(gutter) \(blue)|\(reset)\n"
       out += "\(blue)\(line) |\(reset) \(text)\n"
       // The caret is placed and sized in terminal cells: a CJK character or an emoji
@@ -36,6 +36,27 @@ public enum Diagnostic {
       out += "  = hint: \(hint.escapingControls)\n"
     }
     return out
+  }
+
+  /// Lines longer than this many characters are shown cut to a window of it.
+  static let longestShownLine = 160
+
+  /// A long line cut to `longestShownLine` characters around `column` (counted from 1),
+  /// with `…` where it was cut, and the column within the window: a script holding a
+  /// 100 KB line must not echo all of it to the terminal.
+  static func window(_ text: String, around column: Int) -> (String, Int) {
+    guard text.count > longestShownLine else { return (text, column) }
+    let chars = Array(text)
+    let start = max(0, min(column - 1 - longestShownLine / 3, chars.count - longestShownLine))
+    let end = min(chars.count, start + longestShownLine)
+    var shown = String(chars[start..<end])
+    var shownColumn = column - start
+    if start > 0 {
+      shown = "…" + shown
+      shownColumn += 1
+    }
+    if end < chars.count { shown += "…" }
+    return (shown, shownColumn)
   }
 }
 

@@ -51,6 +51,16 @@ public struct APISettings: Sendable {
       token: env("ASTRO_API_TOKEN"), organization: organization ?? env("ASTRO_ORGANIZATION_ID"),
       trace: trace, dryRun: dryRun,
       rateLimits: try rateLimits.map(RateLimits.parse) ?? .documented, retryUnsafe: retryUnsafe)
+    // A token pasted with a line break inside (or any control character) could never be
+    // sent in a header; say so up front, without the token, instead of failing each
+    // request with a hint about the network.
+    if let token = settings.token,
+      token.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+    {
+      throw ShellError.usage(
+        "invalid_token", "ASTRO_API_TOKEN contains a line break or another control character",
+        hint: "set it to the token alone, e.g. export ASTRO_API_TOKEN=\"$(cat token.txt)\"")
+    }
     settings.httpClient = try HTTPClientChoice.parse(env("ASTROSH_HTTP_CLIENT"))
     if let timeout {
       // The whole request gets twice the silence allowed: time to connect, send and read.

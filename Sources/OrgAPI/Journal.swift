@@ -53,7 +53,14 @@ public final class Journal: @unchecked Sendable {
     self.path = path
     self.target = target
     fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw Journal.error("cannot open the journal '\(path)'", errno) }
+    guard fd >= 0 else {
+      if errno == EISDIR {
+        throw ShellError.usage(
+          "journal_is_directory", "the journal '\(path)' is a directory",
+          hint: "give --journal a file's path, e.g. \(path)/run.journal")
+      }
+      throw Journal.error("cannot open the journal '\(path)'", errno)
+    }
     do {
       // Two runs sharing a journal would both see a call as not done and both send it.
       // The lock goes with the descriptor, so the kernel drops it when a run dies.

@@ -1,6 +1,7 @@
-import AstroCore
 import Foundation
 import Testing
+
+@testable import AstroCore
 
 struct SuggestTests {
   struct Case: Sendable, CustomStringConvertible {
@@ -65,6 +66,26 @@ struct DiagnosticTests {
     let lines = Diagnostic.render(error).split(separator: "\n", omittingEmptySubsequences: false)
     #expect(lines[3] == "1 | print \"日本\" | 漢字x")
     #expect(lines[4] == "  |" + String(repeating: " ", count: 1 + 15) + "^^^^^")
+  }
+
+  @Test func aLongLineIsShownCutAroundTheError() {
+    let line = "let x = [" + String(repeating: "1, ", count: 30_000) + "$nope]"
+    let file = SourceFile(name: "x", text: line + "\n")
+    let start = line.utf8.count - "$nope]".utf8.count
+    let error = ShellError(
+      .syntax, code: "x", "unknown variable '$nope'",
+      at: SourceLocation(file: file, span: Span(start, start + 5)))
+    let lines = Diagnostic.render(error).split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines[1] == " --> x:1:\(line.count - 5)")
+    let shown = lines[3].dropFirst("1 | ".count)
+    #expect(shown.count == Diagnostic.longestShownLine + 1)
+    #expect(shown.hasPrefix("…"))
+    #expect(shown.hasSuffix("$nope]"))
+    let caret = Array(lines[4]).firstIndex(of: "^") ?? 0
+    #expect(String(Array(lines[3]).dropFirst(caret)).hasPrefix("$nope"))
+    #expect(lines[4].hasSuffix("^^^^^"))
+    let short = Diagnostic.window("print 1", around: 7)
+    #expect(short.0 == "print 1" && short.1 == 7)
   }
 
   @Test func aWindowsLineEndIsNotShown() {

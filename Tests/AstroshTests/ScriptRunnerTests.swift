@@ -69,6 +69,18 @@ struct ScriptRunnerTests {
         """), "\(result.stderr)")
   }
 
+  @Test func aTokenWithALineBreakIsAUsageErrorThatDoesNotShowIt() throws {
+    let result = try Binary.run(
+      ["--api-url", "http://127.0.0.1:9/v1alpha1", "-c", "list_organizations"],
+      environment: ["ASTRO_API_TOKEN": "tok-secret-1\r\nX-Injected: 1"])
+    #expect(result.status == 2)
+    #expect(
+      result.stderr.hasPrefix(
+        "error: ASTRO_API_TOKEN contains a line break or another control character"))
+    #expect(!result.stderr.contains("tok-secret-1"))
+    #expect(!result.stderr.contains("X-Injected"))
+  }
+
   @Test func anEmptyOrganizationOptionIsAUsageError() throws {
     let result = try Binary.run(["--organization=", "-c", "print 1"])
     #expect(result.status == 2)

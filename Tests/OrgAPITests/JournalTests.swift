@@ -160,6 +160,14 @@ import Testing
     #expect(try String(contentsOfFile: path, encoding: .utf8) == content)
   }
 
+  @Test func aDirectoryIsNotAJournal() throws {
+    let directory = path + ".d"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let error = throwing { _ = try Journal(path: directory) }
+    #expect(error?.category == .usage)
+    #expect(error?.message == "the journal '\(directory)' is a directory")
+  }
+
   @Test func aJournalInUseByAnotherRunIsRefusedUntilThatRunEnds() throws {
     var first: Journal? = try Journal(path: path, target: "sandbox")
     let error = throwing { _ = try Journal(path: path, target: "sandbox") }
