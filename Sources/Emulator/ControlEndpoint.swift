@@ -32,8 +32,13 @@ extension EmulatorEngine {
         try reset()
         return Replies.json(200, .record(Record([("reset", .bool(true))])), requestId: requestId)
       case (.post, "audit-events"):
-        guard let count = try controlBody(request).recordValue?["count"]?.intValue, count >= 0
-        else { throw FaultConfigError("audit-events needs {\"count\": N} with N >= 0") }
+        let range = ServeOptions.auditEventRange
+        guard let count = try controlBody(request).recordValue?["count"]?.intValue,
+          range.contains(count)
+        else {
+          throw FaultConfigError(
+            "audit-events needs {\"count\": N} with N from 0 to \(range.upperBound)")
+        }
         setSyntheticAuditEvents(count: count)
         return Replies.json(200, .record(Record([("count", .int(count))])), requestId: requestId)
       case (_, "faults"), (_, "reset"), (_, "audit-events"):

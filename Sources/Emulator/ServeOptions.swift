@@ -12,6 +12,10 @@ struct ServeUsageError: Error, Equatable {
 
 /// The command line of `astrosh serve`.
 struct ServeOptions: Equatable {
+  /// How many synthetic audit events may be asked for, by option or control endpoint: a
+  /// hundred million already stream for minutes.
+  static let auditEventRange = 0...100_000_000
+
   var host = "127.0.0.1"
   var port: UInt16 = ServeOptions.defaultPort
   var stateFile: String?
@@ -112,7 +116,7 @@ struct ServeOptions: Equatable {
       guard !v.isEmpty else { throw ServeUsageError("'--token' must not be empty") }
       token = v
     case "threads": threads = try Self.number(v, name, in: 1...64)
-    case "audit-events": auditEvents = try Self.number(v, name, in: 0...100_000_000)
+    case "audit-events": auditEvents = try Self.number(v, name, in: Self.auditEventRange)
     case "rate-limit":
       let (method, text) = try Self.methodPrefixed(v, name, separator: "=", required: true)
       guard let rate = Double(text), rate > 0 else {

@@ -145,6 +145,10 @@ struct FaultInjectionTests {
     let set = try h.json(.post, "/_emulator/audit-events", json: #"{"count": 50}"#)
     #expect(set["count"] == .int(50))
     #expect(try AuditLogConformanceTests.records(h).count == 51)
+    for count in ["99999999999999", "-1"] {
+      try h.error(.post, "/_emulator/audit-events", json: #"{"count": \#(count)}"#, expect: 400)
+    }
+    #expect(try AuditLogConformanceTests.records(h).count == 51)
     try h.error(.get, "/_emulator/reset", expect: 405)
     try h.error(.get, "/_emulator/nothing", expect: 404)
   }
