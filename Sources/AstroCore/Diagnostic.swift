@@ -7,7 +7,11 @@
 ///        |         ^^^ not a builtin or a def
 ///        = hint: did you mean 'list'?
 public enum Diagnostic {
-  public static func render(_ error: ShellError, color: Bool = false) -> String {
+  /// `showing` rewrites the source line before it is shown (the shell masks secrets
+  /// typed into it); it must keep every character's position.
+  public static func render(
+    _ error: ShellError, color: Bool = false, showing: (String) -> String = { $0 }
+  ) -> String {
     let red = color ? "\u{1B}[1;31m" : ""
     let blue = color ? "\u{1B}[1;34m" : ""
     let bold = color ? "\u{1B}[1m" : ""
@@ -17,7 +21,7 @@ public enum Diagnostic {
       let (line, fileColumn) = loc.file.lineAndColumn(of: loc.span.start)
       let gutter = String(repeating: " ", count: String(line).count)
       out += "\(gutter)\(blue)-->\(reset) \(loc.file.name):\(line):\(fileColumn)\n"
-      let (text, column) = window(loc.file.line(line).printable, around: fileColumn)
+      let (text, column) = window(showing(loc.file.line(line)).printable, around: fileColumn)
       out += "\(gutter) \(blue)|\(reset)\n"
       out += "\(blue)\(line) |\(reset) \(text)\n"
       // The caret is placed and sized in terminal cells: a CJK character or an emoji

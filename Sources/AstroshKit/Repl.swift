@@ -103,6 +103,74 @@ enum SecretScan {
     return secretWords.contains { lower.contains($0.lowercased()) && mentionsLiteral(line) }
   }
 
+  /// The line with the values typed after secret keys (`azureClientSecret: "…"`,
+  /// `--bypass-key …`) and the token itself replaced by `•`, one for each character so
+  /// that an error's caret still points at the right place.
+  static func masked(_ line: String, token: String?) -> String {
+    var chars = Array(line)
+    var hidden = [Bool](repeating: false, count: chars.count)
+    if let token, token.count >= 8 {
+      let t = Array(token)
+      var i = 0
+      while i + t.count <= chars.count {
+        if Array(chars[i..<i + t.count]) == t {
+          for k in i..<i + t.count { hidden[k] = true }
+          i += t.count
+        } else {
+          i += 1
+        }
+      }
+    }
+    let lower = Array(line.lowercased())
+    guard lower.count == chars.count else { return line }  // a case change altered lengths
+    for word in secretKeys.map({ Array($0.lowercased()) }) {
+      var i = 0
+      while i + word.count <= lower.count {
+        // A whole key only: not the `bypass_key` inside `upsert_sso_bypass_key`.
+        let isKey =
+          Array(lower[i..<i + word.count]) == word
+          && (i == 0 || !isIdentifier(lower[i - 1]))
+          && (i + word.count == lower.count || !isIdentifier(lower[i + word.count]))
+        guard isKey else {
+          i += 1
+          continue
+        }
+        i += word.count
+        if i < chars.count, chars[i] == "\"" || chars[i] == "'" { i += 1 }  // a quoted key
+        for k in valueRange(after: i, in: chars) { hidden[k] = true }
+      }
+    }
+    for k in chars.indices where hidden[k] { chars[k] = "•" }
+    return String(chars)
+  }
+
+  private static func isIdentifier(_ c: Character) -> Bool {
+    c.isLetter || c.isNumber || c == "_"
+  }
+
+  /// Spellings of the secret fields, as keys and as flags.
+  private static let secretKeys = secretWords.filter { $0 != "token" && $0 != "Bearer " }
+
+  /// The characters of the value written after a key at `start`: past `:`, `=` and
+  /// spaces, a quoted string's contents or a bare word.
+  private static func valueRange(after start: Int, in chars: [Character]) -> Range<Int> {
+    var i = start
+    while i < chars.count, [":", "=", " ", "\t"].contains(chars[i]) { i += 1 }
+    guard i < chars.count else { return i..<i }
+    if chars[i] == "\"" || chars[i] == "'" {
+      let quote = chars[i]
+      var end = i + 1
+      while end < chars.count, chars[end] != quote {
+        end += chars[end] == "\\" && quote == "\"" ? 2 : 1
+      }
+      return (i + 1)..<min(end, chars.count)
+    }
+    if chars[i] == "$" || chars[i] == "(" { return i..<i }  // a variable: nothing typed in
+    var end = i
+    while end < chars.count, !" \t,}]);|".contains(chars[end]) { end += 1 }
+    return i..<end
+  }
+
   /// True when the line holds a quoted string or a flag value, i.e. a typed-in value
   /// rather than only a field name (`$key.bypassKey` alone reveals nothing).
   private static func mentionsLiteral(_ line: String) -> Bool {

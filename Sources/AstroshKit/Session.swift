@@ -103,6 +103,7 @@ final class Session: @unchecked Sendable {
   /// Renders an error for standard error, in colour when that is a terminal.
   func render(_ error: ShellError) -> String {
     let color = options.color ?? (environment["NO_COLOR"] == nil && stderrIsTerminal)
-    return Diagnostic.render(error, color: color)
+    let token = environment["ASTRO_API_TOKEN"]
+    return Diagnostic.render(error, color: color) { SecretScan.masked($0, token: token) }
   }
 }
