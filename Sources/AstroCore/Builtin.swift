@@ -52,14 +52,19 @@ public struct Flag: Sendable {
   public var short: Character?
   public var type: ParamType?
   public var description: String
+  /// Values completion offers where the type cannot say them: the enum items of a flag
+  /// that takes a comma-separated list (`--enforced-logins sso,password`).
+  public var choices: [String]?
 
   public init(
-    _ name: String, short: Character? = nil, _ type: ParamType? = nil, _ description: String
+    _ name: String, short: Character? = nil, _ type: ParamType? = nil, _ description: String,
+    choices: [String]? = nil
   ) {
     self.name = name
     self.short = short
     self.type = type
     self.description = description
+    self.choices = choices
   }
 
   public var isSwitch: Bool { type == nil }

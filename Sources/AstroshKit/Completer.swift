@@ -4,13 +4,14 @@ import Foundation
 /// Works out Tab completions for a line of the interactive shell.
 ///
 /// It knows builtins and defs (command position), their flags and the values of enum
-/// flags, variables and the fields of their records, file paths for `open` and `save`,
-/// and ids of domains and SSO connections seen earlier in the session. It is pure apart
-/// from listing directories, so it is tested without a terminal.
+/// flags (after the last comma of a list), variables and the fields of their records,
+/// file paths for `open` and `save`, and the ids of organizations, domains and SSO
+/// connections seen earlier in the session, each offered where a parameter of its kind
+/// is. It is pure apart from listing directories, so it is tested without a terminal.
 struct Completer {
   var commands: [String: Signature]
   var variables: [String: Value]
-  var seenIDs: [String]
+  var seenIDs: SeenIDs
   var listDirectory: (String) -> [(name: String, isDirectory: Bool)] = Completer.list
 
   /// Completions for the word that ends at `cursor` (in Unicode scalars).
@@ -35,13 +36,43 @@ struct Completer {
     if let last = stage.last, last.hasPrefix("--"),
       let values = enumValues(command, String(last.dropFirst(2)))
     {
-      return (start, matching(word, values), " ")
+      // `sso,pa` completes the item after the last comma.
+      let head = word.lastIndex(of: ",").map { String(word[...$0]) } ?? ""
+      return (start, matching(word, values.map { head + $0 }), " ")
     }
     if command == "open" || command == "save" || command == "cd" {
       let (candidates, terminator) = pathCandidates(word)
       return (start, candidates, terminator)
     }
-    return (start, matching(word, seenIDs), " ")
+    let parameters = positionalParameters(of: command, stage: stage)
+    let ids = parameters.map { seenIDs.candidates(for: $0) } ?? seenIDs.all
+    return (start, matching(word, ids), " ")
+  }
+
+  /// The names of the positional parameters the next word may fill, skipping flags and
+  /// the values of those that take one; nil when it is not known. The first word of
+  /// `verify_managed_domain` may be the organization or, with the organization left
+  /// out, the domain.
+  private func positionalParameters(of command: String, stage: [String]) -> [String]? {
+    guard let signature = commands[command] else { return nil }
+    var index = 0
+    var words = stage.dropFirst()[...]
+    while let word = words.popFirst() {
+      if word.hasPrefix("-") && word.count > 1 && Double(word) == nil {
+        let name = String(word.drop { $0 == "-" })
+        if !name.contains("="), signature.flag(named: name).map({ !$0.isSwitch }) ?? false {
+          _ = words.popFirst()
+        }
+        continue
+      }
+      index += 1
+    }
+    let names = signature.positional.map(\.name)
+    guard index < names.count else { return nil }
+    if index == 0, names.first == "organizationId", names.count > 1 {
+      return Array(names.prefix(2))
+    }
+    return [names[index]]
   }
 
   private func matching(_ word: String, _ candidates: [String]) -> [String] {
@@ -49,9 +80,9 @@ struct Completer {
   }
 
   private func enumValues(_ command: String, _ flag: String) -> [String]? {
-    guard let type = commands[command]?.flag(named: flag)?.type else { return nil }
-    if case .oneOf(let values) = type { return values }
-    return nil
+    guard let flag = commands[command]?.flag(named: flag) else { return nil }
+    if case .oneOf(let values)? = flag.type { return values }
+    return flag.choices
   }
 
   /// `$na` → variable names; `$d.na` → fields of `$d` (of its first item for a list).
@@ -122,5 +153,69 @@ struct Completer {
       stageText = before[before.index(after: bar)...]
     }
     return stageText.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+  }
+}
+
+/// Ids seen in results of the session, by kind, newest last, for completion.
+struct SeenIDs: Sendable {
+  /// Organization ids and short names.
+  var organizations: [String] = []
+  var domains: [String] = []
+  var connections: [String] = []
+
+  /// The most kept of each kind.
+  static let limit = 5_000
+
+  /// The ids the parameters take: organizations for `organizationId` (and
+  /// `use_organization`'s `organization`), domains for `domainId`, connections for
+  /// `connectionId`; none for other parameters.
+  func candidates(for parameters: [String]) -> [String] {
+    var out: [String] = []
+    for parameter in parameters {
+      switch parameter {
+      case "organizationId", "organization": out += organizations
+      case "domainId": out += domains
+      case "connectionId": out += connections
+      default: break
+      }
+    }
+    return out
+  }
+
+  /// Every id seen, for a place whose parameter is not known.
+  var all: [String] { organizations + domains + connections }
+
+  /// Adds the ids of the records in `value` (looking into lists, a few levels deep): a
+  /// record with an `organizationId` is an SSO connection when it has an
+  /// `auth0ConnectionName` and a domain otherwise; one with a `shortName` is an
+  /// organization.
+  mutating func collect(from value: Value) {
+    func visit(_ v: Value, depth: Int) {
+      guard depth < 4 else { return }
+      switch v {
+      case .record(let r):
+        guard case .string(let id)? = r["id"] else { return }
+        if r["organizationId"] != nil {
+          if r["auth0ConnectionName"] != nil {
+            Self.add(id, to: &connections)
+          } else {
+            Self.add(id, to: &domains)
+          }
+        } else if case .string(let short)? = r["shortName"] {
+          Self.add(id, to: &organizations)
+          Self.add(short, to: &organizations)
+        }
+      case .list(let items):
+        for item in items.prefix(10_000) { visit(item, depth: depth + 1) }
+      default: break
+      }
+    }
+    visit(value, depth: 0)
+  }
+
+  private static func add(_ id: String, to ids: inout [String]) {
+    guard !ids.contains(id) else { return }
+    ids.append(id)
+    if ids.count > limit { ids.removeFirst(ids.count - limit) }
   }
 }

@@ -7,15 +7,15 @@ import OrgAPI
 /// The interactive shell's view of a session: runs lines, completes words, spots secrets.
 final class ReplAdapter: ReplHost, @unchecked Sendable {
   private let session: Session
-  /// Ids of domains and SSO connections shown so far, for completion.
-  private let seen = Locked<[String]>([])
+  /// Ids of organizations, domains and SSO connections shown so far, for completion.
+  private let seen = Locked(SeenIDs())
 
   init(session: Session) {
     self.session = session
     let show = session.interpreter.display
     session.interpreter.display = { [seen] data in
       let value = try data.collect()
-      ReplAdapter.collectIDs(value, into: seen)
+      seen.withLock { $0.collect(from: value) }
       try show(.value(value))
     }
   }
@@ -64,27 +64,6 @@ final class ReplAdapter: ReplHost, @unchecked Sendable {
 
   func containsSecret(_ source: String) -> Bool {
     SecretScan.containsSecret(source, token: session.environment["ASTRO_API_TOKEN"])
-  }
-
-  /// Remembers the ids of records that belong to an organization (domains, connections).
-  private static func collectIDs(_ value: Value, into seen: Locked<[String]>) {
-    var found: [String] = []
-    func visit(_ v: Value, depth: Int) {
-      guard depth < 4 else { return }
-      switch v {
-      case .record(let r):
-        if r["organizationId"] != nil, case .string(let id)? = r["id"] { found.append(id) }
-      case .list(let items):
-        for item in items.prefix(10_000) { visit(item, depth: depth + 1) }
-      default: break
-      }
-    }
-    visit(value, depth: 0)
-    guard !found.isEmpty else { return }
-    seen.withLock { ids in
-      for id in found where !ids.contains(id) { ids.append(id) }
-      if ids.count > 5_000 { ids.removeFirst(ids.count - 5_000) }
-    }
   }
 }
 

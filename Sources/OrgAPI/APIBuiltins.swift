@@ -45,7 +45,7 @@ public enum APIBuiltins {
         Flag(
           FlagNames.kebab(field.name), short: nil, flagType(field.schema),
           "body field \(field.name): \(field.schema.displayName)"
-            + (field.required ? ", required" : "")))
+            + (field.required ? ", required" : ""), choices: listChoices(field.schema)))
     }
     if op.response.isStreamed {
       flags.append(
@@ -61,6 +61,12 @@ public enum APIBuiltins {
     return Signature(
       positional: positional, flags: flags, input: "record | list<record>",
       output: APIHelp.outputName(op.response), openFlags: true)
+  }
+
+  /// The enum values of a list of enum strings, which a flag takes comma-separated.
+  private static func listChoices(_ schema: Schema) -> [String]? {
+    guard case .array(let item, _) = schema, case .string(let rule) = item else { return nil }
+    return rule.values
   }
 
   /// Switches for booleans; enum choices for completion; anything else is checked by the
