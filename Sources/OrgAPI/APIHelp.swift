@@ -63,7 +63,12 @@ enum APIHelp {
       s += "\n"
     }
     if op.isMutating {
-      s += "With --dry-run the request is printed, not sent.\n"
+      var answersNothing = false
+      if case .empty = op.response { answersNothing = true }
+      s +=
+        "With --dry-run the request is printed, not sent, and a stand-in for the answer, "
+        + "marked dryRun: true, is returned"
+        + (answersNothing ? " (the object as it is now)" : "") + ".\n"
     }
     if op.changesState {
       s += "With --journal FILE a rerun does not send it again once it is done.\n"

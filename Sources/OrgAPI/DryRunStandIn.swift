@@ -29,7 +29,11 @@ extension APIClient {
       return nil
     }
     var object = Record()
-    if !op.name.hasPrefix("create_"), let last = ids.last, let id = call.pathValues[last] {
+    if let get = Self.sameResourceReader(of: op) {
+      // A singleton under its parent, such as the SSO bypass key: it is read at the
+      // same path, and one not there yet is no error (an upsert would make it).
+      object = try existingSingleton(call, get, io: io)
+    } else if !op.name.hasPrefix("create_"), let last = ids.last, let id = call.pathValues[last] {
       object = try existing(call, id: id, io: io)
       object["id"] = .string(id)
     }
@@ -74,6 +78,26 @@ extension APIClient {
     // Redacted like the body: the stand-in is dry-run output.
     let found = redactor.redact(try send(read, io: io).collect())
     return found.recordValue ?? Record()
+  }
+
+  /// The singleton `get` reads, redacted; empty when there is none yet (404).
+  private func existingSingleton(_ call: APICall, _ get: Operation, io: CallIO) throws -> Record {
+    if call.pathValues.values.contains(where: { $0.hasPrefix(Self.placeholderPrefix) }) {
+      return Record()
+    }
+    do {
+      let found = try send(APICall(operation: get, pathValues: call.pathValues), io: io)
+      return redactor.redact(try found.collect()).recordValue ?? Record()
+    } catch let error as ShellError where error.code == "api_not_found" {
+      return Record()
+    }
+  }
+
+  /// The GET at the very path of a mutating call, when there is one: the call then works
+  /// on a singleton that has no id of its own (`upsert_sso_bypass_key`).
+  static func sameResourceReader(of op: Operation) -> Operation? {
+    guard op.method != .get, !op.name.hasPrefix("create_") else { return nil }
+    return Operations.all.first { $0.method == .get && $0.segments == op.segments }
   }
 
   /// The GET operation for the object a mutating call works on: its path is the call's

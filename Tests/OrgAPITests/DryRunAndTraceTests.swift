@@ -55,6 +55,26 @@ import Testing
     #expect(transport.requests.map(\.method) == [.get])
   }
 
+  @Test func theBypassKeyStandsInForItselfNotForItsOrganization() throws {
+    let transport = RecordingTransport(
+      status: 200, json: #"{"bypassKey":"KEY-SECRET-1","organizationId":"o1"}"#)
+    let ctx = TestContext(client: Fixture.client(transport, dryRun: true))
+    for name in ["upsert_sso_bypass_key", "delete_sso_bypass_key"] {
+      let record = try #require(try Fixture.run(name, in: ctx).recordValue)
+      #expect(record["id"] == nil, "\(name)")
+      #expect(record["bypassKey"] == .string(Redactor.marker), "\(name)")
+      #expect(record["operation"] == .string(name))
+    }
+    #expect(transport.requests.map(\.method) == [.get, .get])
+    #expect(transport.requests.allSatisfy { $0.path == "/organizations/o1/sso-bypass-key" })
+    // No key yet: an upsert would make one, so the 404 is no error.
+    let none = RecordingTransport(status: 404, json: #"{"message":"no key","statusCode":404}"#)
+    let fresh = TestContext(client: Fixture.client(none, dryRun: true))
+    let planned = try #require(try Fixture.run("upsert_sso_bypass_key", in: fresh).recordValue)
+    #expect(planned["organizationId"] == .string("o1"))
+    #expect(planned["dryRun"] == .bool(true))
+  }
+
   @Test func dryRunStillRunsGets() throws {
     let transport = RecordingTransport(status: 200, json: "[]")
     let ctx = TestContext(client: Fixture.client(transport, dryRun: true))
