@@ -119,6 +119,7 @@ import Testing
   @Test func parallelMustBePositive() {
     let e = errorOf { try run("each", [fn { $0 }], flags: parallel(0), input: .value(json("[1]"))) }
     #expect(e?.message == "'each': --parallel must be 1 to 64")
+    #expect(e?.category == .usage)
     let big = errorOf {
       try run("each", [fn { $0 }], flags: parallel(65), input: .value(json("[1]")))
     }

@@ -65,7 +65,9 @@ enum FilterBuiltins {
     let body = try EachBody(call)
     let workers = try call.flagInt("parallel") ?? 1
     guard (1...ParallelEach.maxWorkers).contains(workers) else {
-      throw call.invalid("--parallel must be 1 to \(ParallelEach.maxWorkers)")
+      // A usage error (exit 2), as the API builtins' own --parallel gives.
+      throw ShellError.usage(
+        "invalid_argument", "'each': --parallel must be 1 to \(ParallelEach.maxWorkers)")
     }
     let keepGoing = call.has("keep-going")
     if workers > 1 {
