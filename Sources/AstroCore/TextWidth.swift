@@ -66,3 +66,23 @@ public enum TextWidth {
     return right ? spaces + text : text + spaces
   }
 }
+
+extension String {
+  /// The text wrapped at spaces to lines of at most `width` characters (a longer word
+  /// keeps a line to itself); lines after a break start with `indent`.
+  public func wrapped(width: Int, indent: String = "") -> String {
+    split(separator: "\n", omittingEmptySubsequences: false).map { paragraph in
+      var lines: [String] = []
+      var line = ""
+      for word in paragraph.split(separator: " ") {
+        if !line.isEmpty, line.count + 1 + word.count > width {
+          lines.append(line)
+          line = ""
+        }
+        line += line.isEmpty ? String(word) : " " + word
+      }
+      lines.append(line)
+      return lines.joined(separator: "\n" + indent)
+    }.joined(separator: "\n")
+  }
+}

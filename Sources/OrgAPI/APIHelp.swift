@@ -78,7 +78,7 @@ enum APIHelp {
       s += "gives the gzip bytes.\n"
     }
     s += "Flags may also be spelled in snake_case or camelCase."
-    return wrap(s, width: 90, indent: "")
+    return s.wrapped(width: 90, indent: "")
   }
 
   private static func fieldText(_ f: Field) -> String {
@@ -155,23 +155,6 @@ enum APIHelp {
     } else {
       head += String(repeating: " ", count: column - head.count)
     }
-    return head + wrap(text, width: 100 - column, indent: indent) + "\n"
-  }
-
-  /// Wraps text at spaces; lines after a break start with `indent`.
-  static func wrap(_ text: String, width: Int, indent: String) -> String {
-    text.split(separator: "\n", omittingEmptySubsequences: false).map { paragraph in
-      var lines: [String] = []
-      var line = ""
-      for word in paragraph.split(separator: " ") {
-        if !line.isEmpty, line.count + 1 + word.count > width {
-          lines.append(line)
-          line = ""
-        }
-        line += line.isEmpty ? String(word) : " " + word
-      }
-      lines.append(line)
-      return lines.joined(separator: "\n" + indent)
-    }.joined(separator: "\n")
+    return head + text.wrapped(width: 100 - column, indent: indent) + "\n"
   }
 }

@@ -227,6 +227,7 @@ struct TableRenderer {
     if cut > 0 { parts.append("\(plural(cut, "cell")) shortened") }
     guard !parts.isEmpty else { return "" }
     let fitted = width.map { " to fit \($0) columns" } ?? ""
-    return "(\(parts.joined(separator: ", "))\(fitted); see everything with --output json)\n"
+    let text = "(\(parts.joined(separator: ", "))\(fitted); see everything with --output json)"
+    return (width.map { text.wrapped(width: $0) } ?? text) + "\n"
   }
 }
