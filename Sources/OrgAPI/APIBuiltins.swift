@@ -88,9 +88,13 @@ public enum APIBuiltins {
     let flags = try binder.flags(args.flags)
     let raw = flags.extra["raw"]?.isTruthy ?? false
     let io = CallIO(ctx)
+    // Only the arguments: closures that captured `args` would hold on to its input, an
+    // upstream stage's stream, for as long as the bulk runner's threads live, and that
+    // stage would not learn that its reader left (see `BulkRunner.input`).
+    let positional = args.positional
     let bind: @Sendable (Value?) throws -> APICall = { item in
       try binder.bind(
-        positional: args.positional, flags: flags, item: item,
+        positional: positional, flags: flags, item: item,
         defaultOrganization: client.defaultOrganization, raw: raw)
     }
     let one: @Sendable (Value?) throws -> PipelineData = { item in

@@ -82,7 +82,15 @@ public struct BulkSummary: Sendable {
 public final class BulkRunner: @unchecked Sendable {
   public typealias Work = @Sendable (Value) throws -> Value
 
-  private let input: ValueStream
+  /// Nil once the run is finished: letting go of the input at once lets a bulk stage
+  /// upstream (`create_… | verify_…`) learn that its reader left, so it waits for its
+  /// calls in flight and reports them before the process reports and exits. Worker
+  /// threads keep this runner alive for a while after, which must not keep the input.
+  private var input: ValueStream?
+  /// The input let go of under the lock, released once it is unlocked: the upstream
+  /// runner's clean-up waits for its calls and must not hold this runner's lock.
+  private var droppedInput: ValueStream?
+  private let knownCount: Int?
   private let workers: Int
   private let window: Int
   /// The most items the consumer pulls from upstream per turn of the lock.
@@ -150,6 +158,7 @@ public final class BulkRunner: @unchecked Sendable {
   ) {
     self.isCancelled = isCancelled
     self.input = input
+    knownCount = input.knownCount
     self.workers = max(1, workers)
     self.split = split
     threads =
@@ -184,7 +193,7 @@ public final class BulkRunner: @unchecked Sendable {
   /// made and no failure goes unseen.
   public var stream: ValueStream {
     let reader = Reader(self)
-    return ValueStream(count: input.knownCount) { try reader.runner.next() }
+    return ValueStream(count: knownCount) { try reader.runner.next() }
   }
 
   /// Held by the stream only, so that its end tells the consumer let go.
@@ -259,7 +268,7 @@ public final class BulkRunner: @unchecked Sendable {
         unlockAndWake()
         var pulled: [Result<Value?, Error>] = []
         while pulled.count < batch {
-          let one = Result { try input.next() }
+          let one = Result { try input?.next() ?? nil }
           pulled.append(one)
           guard case .success(.some) = one else { break }
         }
@@ -365,12 +374,15 @@ public final class BulkRunner: @unchecked Sendable {
     idle = 0
   }
 
-  /// Releases the lock, then sends the signals owed.
+  /// Releases the lock, then sends the signals owed and lets go of a finished input.
   private func unlockAndWake() {
     let owed = wakes
     wakes = 0
+    let dropped = droppedInput
+    droppedInput = nil
     cond.unlock()
     for _ in 0..<owed { workReady.signal() }
+    withExtendedLifetime(dropped) {}
   }
 
   /// Runs items until the input is done. A worker idle for a second exits, so a consumer
@@ -542,6 +554,8 @@ public final class BulkRunner: @unchecked Sendable {
   private func finish() {
     guard !finished else { return }
     finished = true
+    droppedInput = input
+    input = nil
     progress?.end()
     let s = summary
     onFinish(s)

@@ -94,6 +94,24 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: journal))
   }
 
+  @Test func ctrlCInATwoStagePipelineReportsEveryCreateItMade() throws {
+    let emulator = try ServedEmulator(["--latency", "POST=1500"])
+    let script = #"""
+      1..10 | each {|i| {name: "two$i.example.com", enforcedLogins: ["sso"]} }       | create_managed_domain | verify_managed_domain | get name
+      """#
+    let run = try LaunchedAstrosh(Self.limits + ["-c", script], environment: emulator.environment)
+    Thread.sleep(forTimeInterval: 0.6)
+    run.signal(SIGINT)
+    let result = try run.finish()
+    #expect(result.status == 130)
+    // The creates in flight were waited for, and each one the server made is named.
+    let made = try emulator.domainCreates().keys.filter { $0.hasPrefix("two") }
+    #expect(!made.isEmpty)
+    for name in made {
+      #expect(result.stderr.contains(", \(name)): done"), "\(name): \(result.stderr)")
+    }
+  }
+
   @Test func aSecondRunOnAJournalInUseIsRefusedAndSendsNothing() throws {
     let emulator = try ServedEmulator(["--latency", "POST=150"])
     let dir = try ScratchDirectory()
