@@ -12,6 +12,9 @@ public enum AstroshMain {
 
   /// Runs astrosh with the given arguments and returns the exit code.
   static func main(_ arguments: [String]) -> Int32 {
+    // A reader that goes away (`astrosh … | head -1`) must not kill a run with changes in
+    // flight: the write fails with EPIPE instead, and the run stops and says what it did.
+    signal(SIGPIPE, SIG_IGN)
     let environment = ProcessInfo.processInfo.environment
     let options: Options
     do {

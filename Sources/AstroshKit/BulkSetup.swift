@@ -66,14 +66,16 @@ final class BulkSetup: @unchecked Sendable {
 
   /// A script ended with `code` (130 when interrupted): erases the progress line, says
   /// what was done, and returns the exit code, which is the partial-failure code when
-  /// the script otherwise succeeded but items failed under keep-going.
-  func scriptEnds(code: Int32, error: String?) -> Int32 {
+  /// the script otherwise succeeded but items failed under keep-going. `stopped` is a run
+  /// cut short by something other than a signal (its output failing), which is reported
+  /// as an interruption is.
+  func scriptEnds(code: Int32, error: String?, stopped: Bool = false) -> Int32 {
     progress?.stop()
     if let error { status.print(error) }
     let ledger = settings.ledger
     if !ledger.isEmpty { status.print(ledger.summary) }
-    if code == ShellError.Category.interrupted.exitCode {
-      status.print(interruptionReport() + "\n")
+    if code == ShellError.Category.interrupted.exitCode || stopped {
+      status.print(interruptionReport(word: stopped ? "stopped" : "interrupted") + "\n")
     } else if let note = journalNote() {
       status.print(note + "\n")
     }
@@ -103,8 +105,8 @@ final class BulkSetup: @unchecked Sendable {
   /// `interrupted: 12 of 40 done in verify_managed_domain; journal at FILE, rerun to
   /// continue`, naming every run the interruption cut short, and then the changes whose
   /// answers it cut off.
-  func interruptionReport() -> String {
-    let report = interruptionReport(of: meter.takeUnfinished())
+  func interruptionReport(word: String = "interrupted") -> String {
+    let report = interruptionReport(of: meter.takeUnfinished(), word: word)
     guard let note = cutOffNote(client.takeCutOffChanges()) else { return report }
     return report + "\n" + note.dropLast()
   }
@@ -130,8 +132,10 @@ final class BulkSetup: @unchecked Sendable {
     return text
   }
 
-  private func interruptionReport(of runs: [BulkMeter.Snapshot]) -> String {
-    var text = "interrupted"
+  private func interruptionReport(of runs: [BulkMeter.Snapshot], word: String = "interrupted")
+    -> String
+  {
+    var text = word
     let parts = runs.map { run in
       var part = "\(run.done - run.failed)" + (run.total.map { " of \($0)" } ?? "")
       part += " done in \(run.label)"

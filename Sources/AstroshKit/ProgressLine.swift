@@ -157,4 +157,7 @@ final class ProgressAwareSink: OutputSink, @unchecked Sendable {
 
   /// The errno of the first failed write to standard output, if any.
   var outputFailure: Int32? { inner.outputFailure }
+
+  /// See `StandardOutputSink.onOutputFailure`.
+  func onOutputFailure(_ hook: @escaping @Sendable () -> Void) { inner.onOutputFailure = hook }
 }

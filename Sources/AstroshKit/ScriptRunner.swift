@@ -36,17 +36,23 @@ enum ScriptRunner {
     // A result that could not be written is a failure, whatever the script did: exiting 0
     // would let CI carry on with a truncated file.
     if let failure = session.sink.outputFailure, code == 0 {
-      let reason = String(cString: strerror(failure))
-      session.sink.writeError(
-        "error: cannot write the results to standard output: \(reason.lowercased())\n")
+      session.sink.writeError(outputError(failure))
       return ShellError.Category.runtime.exitCode
     }
     return code
   }
 
+  private static func outputError(_ failure: Int32) -> String {
+    let reason = String(cString: strerror(failure)).lowercased()
+    return "error: cannot write the results to standard output: \(reason)\n"
+  }
+
   private static func runScript(_ session: Session, mode: Options.Mode) -> Int32 {
     let signals = InterruptWatcher { session.interpreter.cancel() }
     defer { signals.stop() }
+    // Results that cannot be shown (the reader went away, the disk is full) stop the run
+    // as Ctrl-C would: nothing new starts, and the report says what was done.
+    session.sink.onOutputFailure { [interpreter = session.interpreter] in interpreter.cancel() }
     session.bulk.scriptStarts()
     let interrupted = ShellError.Category.interrupted.exitCode
     do {
@@ -56,6 +62,10 @@ enum ScriptRunner {
     } catch let exit as ScriptExit {
       return session.bulk.scriptEnds(code: exit.code, error: nil)
     } catch let error as ShellError where error.category == .interrupted {
+      if !signals.interrupted, let failure = session.sink.outputFailure {
+        return session.bulk.scriptEnds(
+          code: ShellError.Category.runtime.exitCode, error: outputError(failure), stopped: true)
+      }
       return session.bulk.scriptEnds(code: interrupted, error: nil)
     } catch let error as ShellError {
       return session.bulk.scriptEnds(code: error.category.exitCode, error: session.render(error))

@@ -19,6 +19,29 @@ struct ScriptRunnerTests {
     #expect(message.contains("cannot write the results to standard output"))
   }
 
+  @Test func aReaderThatGoesAwayStopsTheRunWhichSaysSo() throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    let command = "'\(Binary.path)' --sandbox --output ndjson -c '1..1000000 | each { $it }'"
+    process.arguments = ["-c", command + #" | head -1; echo "status ${PIPESTATUS[0]}" >&2"#]
+    process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    let message = String(
+      decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let shown = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(shown == "1\n")
+    #expect(message.contains("error: cannot write the results to standard output: broken pipe"))
+    #expect(message.contains("stopped: "))
+    // Not killed by SIGPIPE (141), nor run to the end.
+    #expect(message.hasSuffix("status 1\n"), "\(message)")
+    #expect(!message.contains("1000000 of 1000000"))
+  }
+
   @Test func theTokenIsNotReadableFromTheScript() throws {
     let result = try Binary.run(
       ["--sandbox", "-c", "print $env.ASTRO_API_TOKEN"],

@@ -17,6 +17,9 @@ public protocol OutputSink: Sendable {
 public final class StandardOutputSink: OutputSink, @unchecked Sendable {
   private let lock = NSLock()
   private var outputErrno: Int32?
+  /// Called once, on the first failed write to standard output: results can no longer be
+  /// shown, so the host stops the run rather than go on making changes nobody sees.
+  public var onOutputFailure: (@Sendable () -> Void)?
 
   public init() {}
 
@@ -33,8 +36,11 @@ public final class StandardOutputSink: OutputSink, @unchecked Sendable {
 
   private func send(_ text: String, to fd: Int32) {
     lock.lock()
-    defer { lock.unlock() }
-    if fd == 1, outputErrno != nil { return }
+    if fd == 1, outputErrno != nil {
+      lock.unlock()
+      return
+    }
+    var failedNow = false
     var text = text
     text.withUTF8 { buffer in
       var offset = 0
@@ -42,12 +48,18 @@ public final class StandardOutputSink: OutputSink, @unchecked Sendable {
         let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
         if n < 0 && errno == EINTR { continue }
         if n <= 0 {
-          if fd == 1 { outputErrno = n < 0 ? errno : ENOSPC }
+          if fd == 1 {
+            outputErrno = n < 0 ? errno : ENOSPC
+            failedNow = true
+          }
           return
         }
         offset += n
       }
     }
+    let hook = onOutputFailure
+    lock.unlock()
+    if failedNow { hook?() }
   }
 }
 
