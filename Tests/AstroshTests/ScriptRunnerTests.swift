@@ -42,6 +42,22 @@ struct ScriptRunnerTests {
     #expect(!message.contains("1000000 of 1000000"))
   }
 
+  @Test func oneSigtermEndsARunBlockedInASystemCall() throws {
+    let fifo = NSTemporaryDirectory() + "astrosh-fifo-\(getpid())"
+    #expect(mkfifo(fifo, 0o600) == 0)
+    defer { unlink(fifo) }
+    // Opening a FIFO that nobody writes to blocks in open(2), where no cancellation is seen.
+    let run = try LaunchedAstrosh(["-c", "open '\(fifo)' | length"])
+    Thread.sleep(forTimeInterval: 0.5)
+    let started = Date()
+    run.signal(SIGTERM)
+    let result = try run.finish(timeout: 40)
+    let took = Date().timeIntervalSince(started)
+    #expect(result.status == 130)
+    #expect(result.stderr.contains("still not stopped 15 s after the interruption; ending now"))
+    #expect(took >= 14 && took < 30, "\(took) s")
+  }
+
   @Test func theTokenIsNotReadableFromTheScript() throws {
     let result = try Binary.run(
       ["--sandbox", "-c", "print $env.ASTRO_API_TOKEN"],
