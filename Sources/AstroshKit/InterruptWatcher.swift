@@ -34,7 +34,8 @@ final class InterruptWatcher: @unchecked Sendable {
         DispatchQueue.global().asyncAfter(deadline: .now() + Self.stopDeadline) {
           [weak self] in
           guard let self, !self.lock.withLock({ self.stopped }) else { return }
-          let note = "astrosh: still not stopped \(Int(Self.stopDeadline)) s after the "
+          let note =
+            "astrosh: still not stopped \(Int(Self.stopDeadline)) s after the "
             + "interruption; ending now\n"
           FileHandle.standardError.write(Data(note.utf8))
           exit(130)
