@@ -3,7 +3,7 @@ import AstroCore
 /// The command line of `astrosh`, parsed.
 ///
 /// Global options come before the script; everything after the script path (or after
-/// `-c CODE`) is handed to the script as `$args`, after a first `--` if there is one. An
+/// `-c CODE`) is handed to the script as `$args`, with the first `--` taken out. An
 /// astrosh option written after the script is refused rather than handed on: a
 /// `--dry-run` or `--sandbox` that silently became a script argument would make the run
 /// real. `astrosh FILE -- --dry-run` passes it to the script on purpose.
@@ -120,13 +120,13 @@ public struct Options: Sendable {
     return o
   }
 
-  /// The script's `$args`: what follows the first `--`, or else everything, provided no
-  /// argument is one of astrosh's own options.
+  /// The script's `$args`: the arguments with the first `--` taken out, provided none
+  /// before it is one of astrosh's own options.
   private static func scriptArguments(_ rest: ArraySlice<String>, after script: String) throws
     -> [String]
   {
-    if rest.first == "--" { return Array(rest.dropFirst()) }
-    if let option = rest.first(where: isOwnOption) {
+    let marker = rest.firstIndex(of: "--") ?? rest.endIndex
+    if let option = rest[..<marker].first(where: isOwnOption) {
       throw ShellError.usage(
         "misplaced_option",
         "'\(option)' comes after '\(script)', so it would reach the script in $args "
@@ -134,7 +134,7 @@ public struct Options: Sendable {
         hint: "put astrosh's options before the script, or write '--' before the script's "
           + "own arguments to pass them on")
     }
-    return Array(rest)
+    return Array(rest[..<marker]) + Array(rest[marker...].dropFirst())
   }
 
   /// Whether `arg` names one of astrosh's options, with or without `=VALUE`.
@@ -170,7 +170,9 @@ public struct Options: Sendable {
         hint: near.map { "did you mean '--\($0)'?" } ?? "run 'astrosh --help' for the options")
     }
     let placeholder = Options.valued.first { $0.name == name }!.value
-    if inlineValue == nil, let next = rest.first, next.hasPrefix("--") {
+    if inlineValue == nil, let next = rest.first, next.count > 1, next.hasPrefix("-"),
+      Double(next) == nil
+    {
       // `--journal --dry-run` would otherwise journal into a file named `--dry-run` and
       // make the run real.
       throw ShellError.usage(

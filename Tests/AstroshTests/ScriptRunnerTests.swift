@@ -139,6 +139,11 @@ struct ScriptRunnerTests {
         "'--journal' needs a value (FILE), but the next argument '--dry-run' is an option"))
     #expect(result.stdout.isEmpty)
     #expect(!FileManager.default.fileExists(atPath: journal + "/--dry-run"))
+    for next in ["-c", "-V", "-x"] {
+      let short = try Binary.run(["--sandbox", "--journal", next, "print 1"])
+      #expect(short.status == 2, "\(next)")
+      #expect(short.stderr.contains("but the next argument '\(next)' is an option"))
+    }
   }
 
   @Test func astroshOptionsAfterTheScriptAreRefusedUnlessAfterDoubleDash() throws {
@@ -158,6 +163,8 @@ struct ScriptRunnerTests {
     #expect(passed.stdout == "[\"--dry-run\",\"--x\"]\n")
     let own = try Binary.run(["--sandbox", "-c", "print ($args | to_json)", "--verbose", "a"])
     #expect(own.stdout == "[\"--verbose\",\"a\"]\n")
+    let later = try Binary.run(["--sandbox", "-c", "print ($args | to_json)", "x", "--", "-c"])
+    #expect(later.stdout == "[\"x\",\"-c\"]\n")
   }
 
   @Test func aNearMissOptionNameGetsAHint() throws {
