@@ -34,11 +34,16 @@ public struct RateLimits: Sendable, Equatable {
     var limits = RateLimits.documented
     let trimmed = spec.trimmingCharacters(in: .whitespaces).lowercased()
     if ["off", "none", "unlimited"].contains(trimmed) { return .unlimited }
+    var named: Set<String> = []
     for part in trimmed.split(separator: ",") {
       let pair = part.split(separator: "=", maxSplits: 1).map {
         $0.trimmingCharacters(in: .whitespaces)
       }
       guard pair.count == 2 else { throw invalid(spec, "'\(part)' is not NAME=RATE") }
+      // `get=1,get=2` is a typo either way; which one was meant cannot be told.
+      guard named.insert(pair[0]).inserted else {
+        throw invalid(spec, "'\(pair[0])' is given twice")
+      }
       if pair[0] == "burst" {
         guard let n = Int(pair[1]), n >= 1 else { throw invalid(spec, "burst must be 1 or more") }
         limits.burst = n

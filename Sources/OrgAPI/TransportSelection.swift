@@ -1,4 +1,5 @@
 import AstroCore
+import Foundation
 
 /// Which HTTP client carries requests to a real server, from `ASTROSH_HTTP_CLIENT`.
 public enum HTTPClientChoice: String, Sendable, CaseIterable {
@@ -25,6 +26,11 @@ extension HTTPTransport {
   public static func make(_ configuration: Configuration, client: HTTPClientChoice) throws
     -> any Transport
   {
+    if let port = URLComponents(string: configuration.baseURL)?.port, !(1...65535).contains(port) {
+      throw ShellError.usage(
+        "invalid_api_url",
+        "the port in '\(configuration.baseURL)' is \(port); a port is 1 to 65535")
+    }
     let plain = configuration.baseURL.lowercased().hasPrefix("http://")
     if plain, client == .automatic { return try PlainHTTPTransport(configuration: configuration) }
     return try HTTPTransport(configuration: configuration)

@@ -167,6 +167,13 @@ struct ScriptRunnerTests {
     #expect(later.stdout == "[\"x\",\"-c\"]\n")
   }
 
+  @Test func aPortOutOfRangeIsAUsageError() throws {
+    let result = try Binary.run(
+      ["--api-url", "http://127.0.0.1:99999/v1alpha1", "-c", "list_organizations"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("is 99999; a port is 1 to 65535"))
+  }
+
   @Test func aNearMissOptionNameGetsAHint() throws {
     let result = try Binary.run(["--url", "http://127.0.0.1:1", "-c", "print 1"])
     #expect(result.status == 2)

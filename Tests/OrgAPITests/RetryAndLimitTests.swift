@@ -63,7 +63,7 @@ import Testing
     #expect(try RateLimits.parse(spec) == expected)
   }
 
-  @Test(arguments: ["fast", "get=-1", "put=3", "burst=0"])
+  @Test(arguments: ["fast", "get=-1", "put=3", "burst=0", "get=1,get=2", "burst=2,burst=3"])
   func rejectsBadSpecs(spec: String) {
     #expect(throws: ShellError.self) { try RateLimits.parse(spec) }
   }
