@@ -196,9 +196,27 @@ public struct CallBinder: Sendable {
     for field in model.fields {
       if let v = flags[field.name] { body[field.name] = v }
     }
+    body = Self.integersAsText(.record(body), for: .object(model)).recordValue ?? body
     let violations = Schema.object(model).violations(of: .record(body))
     if !violations.isEmpty { throw invalid(violations, model: model) }
     return .record(body)
+  }
+
+  /// Whole numbers where the schema wants text, as their digits: a CSV cell `123`
+  /// (a connection name, an id) is read as a number, and the API would refuse it. The
+  /// change loses nothing; other mismatches are left for validation to report.
+  static func integersAsText(_ value: Value, for schema: Schema) -> Value {
+    switch (schema, value) {
+    case (.string, .int(let n)): return .string(String(n))
+    case (.object(let model), .record(var r)):
+      for field in model.fields {
+        if let v = r[field.name] { r[field.name] = integersAsText(v, for: field.schema) }
+      }
+      return .record(r)
+    case (.array(let item, _), .list(let items)):
+      return .list(items.map { integersAsText($0, for: item) })
+    default: return value
+    }
   }
 
   private func buildQuery(_ values: [String: Value]) throws -> [(name: String, value: String)] {

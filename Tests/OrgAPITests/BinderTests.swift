@@ -194,6 +194,23 @@ import Testing
     #expect(call.body == Fixture.json(#"{"enforcedLogins":["sso","google"],"name":"x.example"}"#))
   }
 
+  @Test func aWholeNumberWhereTextGoesIsSentAsItsDigits() throws {
+    // A CSV cell `123` is read as a number; the name is text to the API.
+    let body = Fixture.json(
+      #"{"auth0ConnectionName":123,"configuration":{"strategy":"samlp","samlSignInUrl":7},"#
+        + #""managedDomains":[{"id":42,"name":"a.example"}]}"#)
+    let call = try bind("create_sso_connection", [body])
+    #expect(call.body?.recordValue?["auth0ConnectionName"] == .string("123"))
+    #expect(
+      call.body?.recordValue?["managedDomains"]
+        == Fixture.json(#"[{"id":"42","name":"a.example"}]"#))
+    // Other mismatches are still refused.
+    let e = error {
+      try bind("create_sso_connection", [Fixture.json(#"{"auth0ConnectionName":true}"#)])
+    }
+    #expect(e?.message.contains("auth0ConnectionName") == true)
+  }
+
   @Test func recordGivenToABodylessOperationIsAnError() throws {
     let e = try #require(error { try bind("get_managed_domain", [.record(Record())]) })
     #expect(e.code == "unexpected_body")
