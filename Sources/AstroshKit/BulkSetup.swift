@@ -1,4 +1,5 @@
 import AstroCore
+import Emulator
 import Foundation
 import Interactive
 import OrgAPI
@@ -48,14 +49,18 @@ final class BulkSetup: @unchecked Sendable {
     return try Journal(path: path, target: target)
   }
 
-  /// What a journal is bound to: the server, or the sandbox's state file. A sandbox in
-  /// memory starts afresh each run, so a journal of one is never reused.
+  /// What a journal is bound to: the server, or the sandbox's state: its file and the
+  /// random name written into it, so that a file deleted and made afresh at the same path
+  /// (whose domains are gone) does not reuse the old state's journal. A sandbox in memory
+  /// starts afresh each run, so a journal of one is never reused.
   private static func journalTarget(_ options: Options, _ client: APIClient) -> String {
     guard options.sandbox else { return client.configuration.transport.targetDescription }
     guard let state = options.sandboxState else {
       return "a sandbox in memory (run of \(ISODate.format(Date())), pid \(getpid()))"
     }
-    return "the sandbox kept in " + URL(fileURLWithPath: state).standardizedFileURL.path
+    let path = URL(fileURLWithPath: state).standardizedFileURL.path
+    let name = (client.configuration.transport as? Sandbox)?.stateInstanceId ?? "unnamed"
+    return "the sandbox state \(name) kept in \(path)"
   }
 
   /// A script starts: keep-going summaries wait for its end, and progress may show.

@@ -73,9 +73,12 @@ final class Session: @unchecked Sendable {
     do {
       return APIClient.over(try Sandbox(stateFile: stateFile), settings)
     } catch {
+      let hint =
+        error.kind == .inUse
+        ? "stop the other astrosh, or choose another file with --sandbox-state"
+        : "fix or remove the file, or choose another with --sandbox-state"
       throw ShellError.usage(
-        "sandbox_state", "cannot use the sandbox state file: \(error.message)",
-        hint: "fix or remove the file, or choose another with --sandbox-state")
+        "sandbox_state", "cannot use the sandbox state file: \(error.message)", hint: hint)
     }
   }
 

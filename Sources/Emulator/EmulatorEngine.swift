@@ -49,11 +49,21 @@ public final class EmulatorEngine: Sendable {
     let now = options.clock()
     var initial = DemoSeed.state(now: now)
     if let store {
-      try store.claim()
-      if let loaded = try store.load() {
-        initial = loaded
-      } else {
-        try store.save(initial)
+      let claimed = try store.claim()
+      do throws(StateFileError) {
+        if let loaded = try store.load() {
+          initial = loaded
+        }
+        // A new file, or one written before states had names, gets its name saved now:
+        // a journal bound to a name only held in memory would be refused on the next run.
+        if initial.instanceId == nil {
+          initial.instanceId = EmulatorState.newInstanceId()
+          try store.save(initial)
+        }
+      } catch {
+        // Nothing is left beside a file that could not be used.
+        if claimed { store.release() }
+        throw error
       }
     }
     if options.syntheticAuditEvents > 0 {
@@ -139,9 +149,11 @@ public final class EmulatorEngine: Sendable {
   /// Replaces the fault configuration and restarts its counters and buckets.
   public func setFaults(_ faults: FaultConfig) { gate.set(faults) }
 
-  /// Restores the demo seed (keeping faults and options) and saves it.
+  /// Restores the demo seed (keeping faults and options) and saves it. A kept state gets
+  /// a new name: it is a new state, as if its file had been deleted.
   public func reset() throws(StateFileError) {
-    let fresh = DemoSeed.state(now: options.clock())
+    var fresh = DemoSeed.state(now: options.clock())
+    if store != nil { fresh.instanceId = EmulatorState.newInstanceId() }
     let saved = state.withLock { s in
       s = fresh
       return Result { () throws(StateFileError) in try store?.save(s) }
@@ -163,6 +175,10 @@ public final class EmulatorEngine: Sendable {
 
   /// A copy of the whole state, for tests and the state file.
   var snapshot: EmulatorState { state.current }
+
+  /// The random name of the state kept in the state file (nil without one): the same
+  /// across restarts on one file, and new when the file is made afresh or reset.
+  public var instanceId: String? { state.current.instanceId }
 
   // MARK: Steps
 

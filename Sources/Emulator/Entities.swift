@@ -157,6 +157,19 @@ struct EmulatorState: Sendable, Equatable {
   /// The last request serial used when the state was saved, so that request ids (which
   /// the audit log keeps) do not repeat after a restart.
   var lastRequestSerial: UInt64 = 0
+  /// A random name for this state, made when it is first saved and kept by every save
+  /// after. A journal kept against the sandbox is bound to it, so a state file deleted and
+  /// made afresh at the same path is another target, and its old journal is refused.
+  var instanceId: String?
+
+  /// 128 random bits in hex.
+  static func newInstanceId() -> String {
+    var rng = SystemRandomNumberGenerator()
+    return [rng.next(), rng.next()].map { (word: UInt64) in
+      let hex = String(word, radix: 16)
+      return String(repeating: "0", count: 16 - hex.count) + hex
+    }.joined()
+  }
 
   mutating func mintSerial() -> UInt64 {
     defer { nextSerial += 1 }

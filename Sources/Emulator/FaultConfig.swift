@@ -58,6 +58,10 @@ public struct FaultConfig: Sendable, Equatable {
   /// No faults at all.
   public static let none = FaultConfig()
 
+  /// The most latency that may be injected, ten minutes: more would only look like a hang.
+  /// Flags and the control endpoint share it.
+  public static let maxLatencyMs = 600_000
+
   /// The latency to add to a request of `method`.
   public func latency(for method: HTTPMethod) -> Int { latencyMs[method] ?? latencyAllMs }
 

@@ -68,9 +68,8 @@ extension FaultConfig {
   }
 
   private mutating func readLatency(_ v: Value) throws(FaultConfigError) {
-    if let ms = v.intValue {
-      guard ms >= 0 else { throw FaultConfigError("latencyMs must not be negative") }
-      latencyAllMs = ms
+    if v.intValue != nil {
+      latencyAllMs = try Self.milliseconds(v, "latencyMs")
       return
     }
     guard case .record(var table) = v else {
@@ -111,8 +110,8 @@ extension FaultConfig {
   }
 
   private static func milliseconds(_ v: Value, _ key: String) throws(FaultConfigError) -> Int {
-    guard let ms = v.intValue, ms >= 0, ms <= 600_000 else {
-      throw FaultConfigError("\(key) must be milliseconds from 0 to 600000")
+    guard let ms = v.intValue, (0...maxLatencyMs).contains(ms) else {
+      throw FaultConfigError("\(key) must be milliseconds from 0 to \(maxLatencyMs)")
     }
     return ms
   }

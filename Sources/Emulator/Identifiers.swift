@@ -7,17 +7,43 @@ import Foundation
 enum Identifiers {
   static let seed: UInt64 = 0x5EED_A57A_0000_0001
 
+  /// The clock of serial 0: May 2024 in milliseconds.
+  private static let clockBase: UInt64 = 1_714_550_400_000
+
+  /// The last serial whose cuid's clock still fits its 8 base-36 characters. Past it the
+  /// clock would wrap and ids could repeat, so a state file may not ask for more.
+  static let maxSerial: UInt64 = (2_821_109_907_456 - 1 - clockBase) / 1000
+
   /// A cuid-shaped id: `c`, 8 "timestamp" characters, a 4-character counter, a 4-character
   /// fingerprint and 8 "random" characters, 25 lowercase alphanumerics in all.
+  ///
+  /// Any serial gives an id without trapping (the arithmetic wraps); ids are distinct only
+  /// up to `maxSerial`.
   static func cuid(serial: UInt64, fingerprint: String = "emu0") -> String {
     // A plausible millisecond clock that moves one second per id (starts in May 2024).
-    let clock = 1_714_550_400_000 + serial * 1000
+    let clock = clockBase &+ serial &* 1000
     var out = "c"
     out += base36(clock, width: 8)
     out += base36(serial, width: 4)
     out += fingerprint
     out += base36(mix(seed ^ serial) % 2_821_109_907_456, width: 8)
     return out
+  }
+
+  /// The serial a minted cuid was made from, or nil for an id not minted here (the demo
+  /// seed's, or one written by hand): the clock characters give the serial back, and the
+  /// id must be exactly what that serial makes.
+  static func serial(ofCuid id: String) -> UInt64? {
+    let chars = Array(id.utf8)
+    guard chars.count == 25, chars[0] == UInt8(ascii: "c") else { return nil }
+    var clock: UInt64 = 0
+    for c in chars[1..<9] {
+      guard let digit = digits36.firstIndex(of: Character(UnicodeScalar(c))) else { return nil }
+      clock = clock * 36 + UInt64(digit)
+    }
+    guard clock >= clockBase, (clock - clockBase) % 1000 == 0 else { return nil }
+    let serial = (clock - clockBase) / 1000
+    return cuid(serial: serial) == id ? serial : nil
   }
 
   /// An Auth0-style id with a prefix (`org_`, `con_`) and 16 alphanumerics.

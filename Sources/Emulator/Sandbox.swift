@@ -15,6 +15,10 @@ public final class Sandbox: Transport {
 
   public var targetDescription: String { "sandbox" }
 
+  /// The name of the kept state (see `EmulatorEngine.instanceId`), nil for a sandbox in
+  /// memory; a journal is bound to it.
+  public var stateInstanceId: String? { engine.instanceId }
+
   /// How often cancellation is checked while injected latency runs.
   static let pollInterval: TimeInterval = 0.005
 

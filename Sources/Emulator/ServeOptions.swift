@@ -130,7 +130,7 @@ struct ServeOptions: Equatable {
     case "fail-nth": faults.failNth.append(try Self.nthRule(v, name, withStatus: true))
     case "latency":
       let (method, text) = try Self.methodPrefixed(v, name, separator: "=", required: false)
-      let ms = try Self.number(text, name, in: 0...600_000)
+      let ms = try Self.number(text, name, in: 0...FaultConfig.maxLatencyMs)
       if let method { faults.latencyMs[method] = ms } else { faults.latencyAllMs = ms }
     case "drop-share": faults.dropShare = try Self.share(v, name)
     case "drop-nth": faults.dropNth.append(try Self.nthRule(v, name, withStatus: false))

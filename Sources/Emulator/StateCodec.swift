@@ -1,8 +1,15 @@
 import AstroCore
 import Foundation
+import OrgAPI
 
 /// The JSON form of `EmulatorState`, for state files. Domains are stored in their wire
 /// form; connections refer to their domains by id; audit events are the NDJSON records.
+///
+/// A file is edited by hand now and then, so reading one checks what the engine relies
+/// on: enum values within the contract's, no id used twice, and a `nextSerial` past every
+/// minted id and within what ids can be made from. A wrong `nextSerial` is refused rather
+/// than moved on quietly, since it shows the file was edited or pieced together; the
+/// error says which value would do.
 enum StateCodec {
   static func encode(_ state: EmulatorState) -> Value {
     var r = Record()
@@ -10,6 +17,7 @@ enum StateCodec {
     r["version"] = .int(StateFile.version)
     r["nextSerial"] = .int(Int(state.nextSerial))
     r["lastRequestSerial"] = .int(Int(state.lastRequestSerial))
+    if let instanceId = state.instanceId { r["instanceId"] = .string(instanceId) }
     r["organizations"] = .list(state.organizations.map(encode))
     r["audit"] = .list(state.audit.map { .record($0.record) })
     if let synthetic = state.synthetic {
@@ -61,9 +69,19 @@ enum StateCodec {
       throw StateFileError("version \(try top.int("version")) is not supported")
     }
     var state = EmulatorState()
-    state.nextSerial = UInt64(max(1, try top.int("nextSerial")))
+    let nextSerial = try top.int("nextSerial")
+    guard UInt64(nextSerial) <= Identifiers.maxSerial else {
+      throw StateFileError(
+        "'nextSerial' is \(nextSerial), past \(Identifiers.maxSerial), the last serial ids "
+          + "can be made from")
+    }
+    state.nextSerial = UInt64(max(1, nextSerial))
     if top.record["lastRequestSerial"] != nil {
       state.lastRequestSerial = UInt64(try top.int("lastRequestSerial"))
+    }
+    if let instanceId = try top.optionalString("instanceId") {
+      guard !instanceId.isEmpty else { throw StateFileError("'instanceId' must not be empty") }
+      state.instanceId = instanceId
     }
     state.organizations = try top.list("organizations").map(decodeOrganization)
     state.audit = try top.list("audit").map { r throws(StateFileError) in
@@ -76,7 +94,38 @@ enum StateCodec {
         count: try s.int("count"), organizationId: try s.string("organizationId"),
         anchor: try s.date("anchor"))
     }
+    try checkIds(state)
     return state
+  }
+
+  /// Every id names one object, and `nextSerial` lies past the serial of every id minted
+  /// from one: otherwise the next create would mint an id that exists already.
+  private static func checkIds(_ state: EmulatorState) throws(StateFileError) {
+    var seen: [String: String] = [:]
+    var highest: (serial: UInt64, path: String)?
+    func note(_ id: String, _ path: String) throws(StateFileError) {
+      if let first = seen[id] {
+        throw StateFileError("'\(path)' is '\(id)', the id of '\(first)' already")
+      }
+      seen[id] = path
+      if let serial = Identifiers.serial(ofCuid: id), serial >= highest?.serial ?? 0 {
+        highest = (serial, path)
+      }
+    }
+    for (o, org) in state.organizations.enumerated() {
+      try note(org.id, "organizations[\(o)].id")
+      for (d, domain) in org.domains.enumerated() {
+        try note(domain.id, "organizations[\(o)].domains[\(d)].id")
+      }
+      for (c, connection) in org.connections.enumerated() {
+        try note(connection.id, "organizations[\(o)].connections[\(c)].id")
+      }
+    }
+    if let highest, state.nextSerial <= highest.serial {
+      throw StateFileError(
+        "'nextSerial' is \(state.nextSerial), but '\(highest.path)' was made from serial "
+          + "\(highest.serial); set nextSerial to \(highest.serial + 1) or more")
+    }
   }
 
   private static func decodeOrganization(_ r: Reader) throws(StateFileError)
@@ -86,8 +135,10 @@ enum StateCodec {
       id: try r.string("id"), name: try r.string("name"), shortName: try r.string("shortName"),
       authServiceId: try r.string("authServiceId"),
       billingEmail: try r.optionalString("billingEmail"),
-      isScimEnabled: try r.bool("isScimEnabled"), supportPlan: try r.string("supportPlan"),
-      product: try r.optionalString("product"), status: try r.string("status"),
+      isScimEnabled: try r.bool("isScimEnabled"),
+      supportPlan: try r.oneOf("supportPlan", Models.supportPlan),
+      product: try r.optionalOneOf("product", organizationField("product")),
+      status: try r.oneOf("status", organizationField("status")),
       createdAt: try r.date("createdAt"), updatedAt: try r.date("updatedAt"),
       trialExpiresAt: try r.optionalString("trialExpiresAt").map { _ throws(StateFileError) in
         try r.date("trialExpiresAt")
@@ -95,16 +146,17 @@ enum StateCodec {
     org.domains = try r.list("domains").map { d throws(StateFileError) in
       DomainEntity(
         id: try d.string("id"), name: try d.string("name"),
-        organizationId: try d.string("organizationId"), status: try d.string("status"),
-        enforcedLogins: try d.optionalStrings("enforcedLogins"), createdAt: try d.date("createdAt"),
-        updatedAt: try d.date("updatedAt"))
+        organizationId: try d.string("organizationId"),
+        status: try d.oneOf("status", Models.domainStatus),
+        enforcedLogins: try d.optionalStrings("enforcedLogins", Models.enforcedLogin),
+        createdAt: try d.date("createdAt"), updatedAt: try d.date("updatedAt"))
     }
     org.connections = try r.list("connections").map { c throws(StateFileError) in
       ConnectionEntity(
         id: try c.string("id"), organizationId: try c.string("organizationId"),
         auth0ConnectionId: try c.string("auth0ConnectionId"),
         auth0ConnectionName: try c.string("auth0ConnectionName"),
-        configuration: try c.recordField("configuration"), enabled: try c.bool("enabled"),
+        configuration: try c.configuration(), enabled: try c.bool("enabled"),
         idpInitiatedLoginEnabled: try c.optionalBool("idpInitiatedLoginEnabled"),
         jitPolicy: try c.optionalRecord("jitPolicy")?.record,
         domainIds: try c.optionalStrings("domainIds") ?? [])
@@ -115,6 +167,11 @@ enum StateCodec {
         updatedAt: try k.date("updatedAt"))
     }
     return org
+  }
+
+  /// The schema of an `Organization` field the contract types as an enum.
+  private static func organizationField(_ name: String) -> Schema {
+    Models.organization.field(name)?.schema ?? .text
   }
 }
 
@@ -174,19 +231,41 @@ private struct Reader {
     return Timestamp.truncate(d)
   }
 
-  func recordField(_ key: String) throws(StateFileError) -> Record {
-    try Reader(try required(key), at(key)).record
+  /// A string that must be one of the schema's values, when the schema lists them.
+  func oneOf(_ key: String, _ schema: Schema) throws(StateFileError) -> String {
+    let value = try string(key)
+    if case .string(let rule) = schema, let values = rule.values, !values.contains(value) {
+      throw wrong(key, "one of \(values.joined(separator: ", ")), not '\(value)'")
+    }
+    return value
+  }
+
+  func optionalOneOf(_ key: String, _ schema: Schema) throws(StateFileError) -> String? {
+    record[key] == nil || record[key] == .null ? nil : try oneOf(key, schema)
+  }
+
+  /// A connection's `configuration`, whose `strategy` the engine branches on.
+  func configuration() throws(StateFileError) -> Record {
+    let configuration = try Reader(try required("configuration"), at("configuration"))
+    _ = try configuration.oneOf("strategy", Models.strategy)
+    return configuration.record
   }
 
   func optionalRecord(_ key: String) throws(StateFileError) -> Reader? {
     record[key] == nil || record[key] == .null ? nil : try Reader(record[key]!, at(key))
   }
 
-  func optionalStrings(_ key: String) throws(StateFileError) -> [String]? {
+  /// A list of strings, each one of the schema's values when `of` lists them.
+  func optionalStrings(_ key: String, _ of: Schema = .text) throws(StateFileError) -> [String]? {
     guard let v = record[key], !v.isNull else { return nil }
     guard let items = v.listValue else { throw wrong(key, "a list of strings") }
+    let values: [String]? = if case .string(let rule) = of { rule.values } else { nil }
     return try items.map { item throws(StateFileError) in
       guard let s = item.stringValue else { throw wrong(key, "a list of strings") }
+      if let values, !values.contains(s) {
+        throw StateFileError(
+          "'\(at(key))' may hold only \(values.joined(separator: ", ")), not '\(s)'")
+      }
       return s
     }
   }

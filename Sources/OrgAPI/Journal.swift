@@ -46,9 +46,11 @@ public final class Journal: @unchecked Sendable {
   /// line (the process was killed while writing it) is cut off; any other damage is an
   /// error, since skipping a line could send a done call again.
   ///
-  /// `target` names the API the run talks to (`sandbox`, or the server's address). It is
-  /// written in the header of a new journal, and a journal written against another
-  /// target is refused: a rehearsal's journal must not make the real run skip its work.
+  /// `target` names the API the run talks to: the server's address, or the sandbox's state
+  /// by its file and the random name kept in it. It is written in the header of a new
+  /// journal, and a journal written against another target is refused: a rehearsal's
+  /// journal must not make the real run skip its work, nor a deleted state's journal make
+  /// a run on a fresh one skip creates whose objects are gone.
   public init(path: String, target: String? = nil) throws {
     self.path = path
     self.target = target

@@ -137,6 +137,20 @@ struct FaultInjectionTests {
   }
 
   @Test(arguments: Target.allCases)
+  func controlEndpointCapsLatencyAsTheFlagsDo(target: Target) throws {
+    let h = try Harness(target)
+    let cap = FaultConfig.maxLatencyMs
+    #expect(cap == 600_000)
+    for body in [#"{"latencyMs": 99999999}"#, #"{"latencyMs": \#(cap + 1)}"#] {
+      let message = try h.error(.post, "/_emulator/faults", json: body, expect: 400)
+      #expect(message == "Invalid request: latencyMs must be milliseconds from 0 to 600000")
+    }
+    #expect(h.engine.faults == .none, "a refused configuration changes nothing")
+    try h.json(.post, "/_emulator/faults", json: #"{"latencyMs": \#(cap)}"#)
+    #expect(h.engine.faults.latencyAllMs == cap)
+  }
+
+  @Test(arguments: Target.allCases)
   func controlEndpointResetsAndSeedsAuditEvents(target: Target) throws {
     let h = try Harness(target)
     try h.json(.post, "/organizations", json: #"{"name": "Temp"}"#)
@@ -173,7 +187,9 @@ struct FaultInjectionTests {
     (#"{"rateLimits": {"GET": 0}}"#, "positive"),
     (#"{"failNth": [{"method": "GET", "nth": []}]}"#, "non-empty list"),
     (#"{"dropNth": [{"nth": [0]}]}"#, "ordinals from 1"),
-    (#"{"latencyMs": {"GET": -1}}"#, "0 to 600000"),
+    (#"{"latencyMs": {"GET": -1}}"#, "latencyMs.GET must be milliseconds from 0 to 600000"),
+    (#"{"latencyMs": {"*": 600001}}"#, "latencyMs.* must be milliseconds from 0 to 600000"),
+    (#"{"latencyMs": -1}"#, "latencyMs must be milliseconds from 0 to 600000"),
     (#"{"failVerify": ["a", 1]}"#, "domain-name patterns"),
   ])
   func badFaultConfigsAreRefused(json: String, mentions: String) throws {

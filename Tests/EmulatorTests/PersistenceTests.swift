@@ -137,11 +137,17 @@ struct StateFileClaimTests {
     defer { holder.terminate() }
     let line = String(decoding: ready.fileHandleForReading.availableData, as: UTF8.self)
     #expect(line.hasPrefix("locked"))
-    #expect {
-      _ = try EmulatorEngine(options: .init(stateFile: file))
-    } throws: { error in
-      (error as? StateFileError)?.message.contains("in use by another astrosh") == true
+    let error = #expect(throws: StateFileError.self) {
+      try EmulatorEngine(options: .init(stateFile: file))
     }
+    #expect(
+      error?.message
+        == "the state file '\(file)' is in use by another astrosh; stop it or choose another file")
+    #expect(error?.kind == .inUse)
+    #expect(
+      FileManager.default.fileExists(atPath: file + ".lock"),
+      "the lock file of the process using the state stays")
+    #expect(!FileManager.default.fileExists(atPath: file), "the state file is not touched")
   }
 
 }

@@ -49,6 +49,8 @@ struct ServeOptionsTests {
     (["--fail-share", "0.5:404"], "5xx"),
     (["--fail-nth", "POST:x"], "[METHOD:]N,M[:STATUS]"),
     (["--drop-nth", "0"], "ordinals from 1"),
+    (["--latency", "600001"], "'--latency' needs a whole number from 0 to 600000, not '600001'"),
+    (["--latency", "GET=99999999"], "from 0 to 600000, not '99999999'"),
     (["--token", ""], "must not be empty"),
   ])
   func wrongFlagsAreUsageErrors(arguments: [String], mentions: String) {
