@@ -5,6 +5,11 @@ import Foundation
 /// The reader is written out by hand because Foundation's lets an hour of 25 roll over into
 /// the next day and drops a UTC offset such as +25:00 without a word; a date that changes
 /// value silently is worse than one that is refused.
+///
+/// Dates follow the proleptic Gregorian calendar, as ISO 8601 does: the Gregorian leap
+/// rule runs back before 1582 instead of switching to the Julian calendar the way
+/// Foundation's `Calendar` does, so `0001-01-01` is Unix second -62135596800 here as it is
+/// in other tools, and reading and writing agree on every date.
 public enum ISODate {
   /// Why a text is not a date, naming the part that is wrong.
   public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -12,10 +17,30 @@ public enum ISODate {
     public var description: String { reason }
   }
 
+  /// The first moment a date may hold: 0001-01-01T00:00:00Z, in Unix seconds.
+  public static let earliestSeconds: Double = -62_135_596_800
+  /// The first moment after the last one a date may hold: 10000-01-01T00:00:00Z. Years
+  /// have four digits in ISO 8601, so a later date could be written but not read back.
+  public static let endSeconds: Double = 253_402_300_800
+
+  /// The date at `seconds` after 1970-01-01T00:00:00Z, or an error when it falls outside
+  /// the years 0001 to 9999 (or is not a number), rather than a date that cannot be
+  /// written or read back.
+  public static func date(unixSeconds seconds: Double) throws(ParseError) -> Date {
+    guard seconds >= earliestSeconds, seconds < endSeconds else {
+      throw ParseError(
+        reason: "it is outside the years 0001 to 9999 that a date can hold "
+          + "(Unix seconds -62135596800 to 253402300799)")
+    }
+    return Date(timeIntervalSince1970: seconds)
+  }
+
+  /// `2024-03-05T14:07:09Z`: UTC, whole seconds (a fraction is dropped, never rounded up).
   public static func format(_ date: Date) -> String {
-    date.formatted(
-      .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
-        .timeSeparator(.colon).timeZone(separator: .omitted))
+    let p = Parts(unixSeconds: date.timeIntervalSince1970)
+    let year = p.year < 0 ? "-" + pad(-p.year, 4) : pad(p.year, 4)
+    return year + "-" + pad(p.month, 2) + "-" + pad(p.day, 2) + "T" + pad(p.hour, 2) + ":"
+      + pad(p.minute, 2) + ":" + pad(p.second, 2) + "Z"
   }
 
   /// A timestamp as the API exchanges it, or nil. See `parse(_:allowingPlainDate:)`; a
@@ -32,19 +57,116 @@ public enum ISODate {
     var reader = DateReader(bytes: Array(text.utf8))
     return try reader.read(allowingPlainDate: allowingPlainDate)
   }
+
+  /// The calendar fields of a moment, in the proleptic Gregorian calendar.
+  public struct Parts: Sendable, Equatable {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+    public var hour: Int
+    public var minute: Int
+    public var second: Int
+    /// Nanoseconds past the second, to the nearest one.
+    public var nanosecond: Int
+    /// 0 for Sunday to 6 for Saturday.
+    public var weekday: Int
+    /// 1 for January 1st.
+    public var dayOfYear: Int
+
+    /// The fields of the moment `seconds` after 1970-01-01T00:00:00 (UTC, or local time
+    /// when the zone's offset is added first).
+    public init(unixSeconds seconds: Double) {
+      // Dates are only ever made within the years 1 to 9999; the clamp just keeps the
+      // arithmetic from trapping on a value no date holds.
+      let seconds = seconds.isFinite ? min(max(seconds, -1e14), 1e14) : 0
+      let whole = seconds.rounded(.down)
+      var nanos = Int(((seconds - whole) * 1e9).rounded())
+      var secs = Int(whole)
+      if nanos >= 1_000_000_000 {
+        nanos -= 1_000_000_000
+        secs += 1
+      }
+      let (days, inDay) = secs.floorDivided(by: 86_400)
+      let civil = ISODate.civil(days: days)
+      (year, month, day) = (civil.year, civil.month, civil.day)
+      (hour, minute, second) = (inDay / 3600, inDay / 60 % 60, inDay % 60)
+      nanosecond = nanos
+      // 1970-01-01 was a Thursday.
+      weekday = (days + 4).floorDivided(by: 7).remainder
+      dayOfYear = days - ISODate.days(year: year, month: 1, day: 1) + 1
+    }
+  }
+
+  /// Days from the start of month 1 to the start of each month, in a common year.
+  private static let daysBeforeMonth = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334]
+  /// Days from 0001-01-01 to 1970-01-01.
+  private static let daysToUnixEpoch = 719_162
+
+  /// Whether `year` has a February 29th: every fourth year, except centuries not
+  /// divisible by 400.
+  public static func isLeap(_ year: Int) -> Bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+  }
+
+  public static func daysIn(month: Int, year: Int) -> Int {
+    switch month {
+    case 2: return isLeap(year) ? 29 : 28
+    case 4, 6, 9, 11: return 30
+    default: return 31
+    }
+  }
+
+  /// Days from 1970-01-01 to a date (negative before it), for years from 1 on.
+  public static func days(year: Int, month: Int, day: Int) -> Int {
+    let before = year - 1
+    var days = before * 365 + before / 4 - before / 100 + before / 400
+    days += daysBeforeMonth[month - 1] + (month > 2 && isLeap(year) ? 1 : 0)
+    return days + day - 1 - daysToUnixEpoch
+  }
+
+  /// The date `days` after 1970-01-01 (before it when negative).
+  public static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
+    // Whole 400-year cycles have the same length, 146097 days; the first year of each is
+    // a multiple of 400 plus one, like the year 1.
+    let (cycles, inCycle) = (days + daysToUnixEpoch).floorDivided(by: 146_097)
+    var rest = inCycle
+    // The fourth century of a cycle, and the fourth year of a four-year run, are one day
+    // longer: a day that reaches past the three short ones belongs to the last.
+    let centuries = min(rest / 36_524, 3)
+    rest -= centuries * 36_524
+    let runs = rest / 1461
+    rest -= runs * 1461
+    let years = min(rest / 365, 3)
+    rest -= years * 365
+    let year = cycles * 400 + centuries * 100 + runs * 4 + years + 1
+    var month = 1
+    while month < 12 {
+      let next = daysBeforeMonth[month] + (month >= 2 && isLeap(year) ? 1 : 0)
+      if rest < next { break }
+      month += 1
+    }
+    let start = daysBeforeMonth[month - 1] + (month > 2 && isLeap(year) ? 1 : 0)
+    return (year, month, rest - start + 1)
+  }
+
+  static func pad(_ n: Int, _ width: Int) -> String {
+    let s = String(n)
+    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+  }
+}
+
+extension Int {
+  /// The quotient rounded toward minus infinity, and the remainder that goes with it
+  /// (never negative for a positive divisor).
+  func floorDivided(by divisor: Int) -> (quotient: Int, remainder: Int) {
+    let r = self % divisor
+    return r < 0 ? (self / divisor - 1, r + divisor) : (self / divisor, r)
+  }
 }
 
 private struct DateReader {
   let bytes: [UInt8]
   var pos = 0
-
-  /// The calendar that `format` and `format_date` use too (Julian before October 1582), so a
-  /// date read here is written back as it was read.
-  static let calendar: Calendar = {
-    var c = Calendar(identifier: .gregorian)
-    c.timeZone = TimeZone(identifier: "UTC")!
-    return c
-  }()
 
   static let offsetForm = "a UTC offset is written Z, +HH:MM or -HH:MM"
 
@@ -63,12 +185,12 @@ private struct DateReader {
     else { throw fail("it does not start with a date written YYYY-MM-DD") }
     try check(year, "year", 1...9999, width: 4)
     try check(month, "month", 1...12)
-    let days = Self.daysIn(month: month, year: year)
+    let days = ISODate.daysIn(month: month, year: year)
     try check(day, "day", 1...days, context: " in \(pad(year, 4))-\(pad(month, 2))")
-    var parts = DateComponents(year: year, month: month, day: day, hour: 0, minute: 0, second: 0)
+    let midnight = Double(ISODate.days(year: year, month: month, day: day) * 86_400)
     if atEnd {
       guard allowingPlainDate else { throw fail("the time is missing; add it as THH:MM:SS") }
-      return try moment(parts, fraction: 0, offset: 0)
+      return try ISODate.date(unixSeconds: midnight)
     }
     guard take("T") else {
       throw fail("unexpected \(rest) after the date; a time follows a 'T': 2024-03-05T14:07:09Z")
@@ -79,7 +201,6 @@ private struct DateReader {
     try check(hour, "hour", 0...23)
     try check(minute, "minute", 0...59)
     try check(second, "second", 0...59)
-    (parts.hour, parts.minute, parts.second) = (hour, minute, second)
     var fraction = 0.0
     if take(".") {
       let start = pos
@@ -87,7 +208,10 @@ private struct DateReader {
       guard pos > start else { throw fail("digits must follow the '.' after the seconds") }
       fraction = Double("0." + String(decoding: bytes[start..<pos], as: UTF8.self)) ?? 0
     }
-    return try moment(parts, fraction: fraction, offset: try readOffset())
+    let offset = try readOffset()
+    let time = Double(hour * 3600 + minute * 60 + second - offset) + fraction
+    // An offset can move a moment at either end of the years 1 to 9999 past them.
+    return try ISODate.date(unixSeconds: midnight + time)
   }
 
   /// Seconds east of UTC: nothing and `Z` are 0.
@@ -121,15 +245,6 @@ private struct DateReader {
     return sign * (hours * 3600 + minutes * 60)
   }
 
-  func moment(_ parts: DateComponents, fraction: Double, offset: Int) throws(ISODate.ParseError)
-    -> Date
-  {
-    guard let local = Self.calendar.date(from: parts) else {
-      throw fail("the calendar has no such date")
-    }
-    return local.addingTimeInterval(fraction - Double(offset))
-  }
-
   func check(
     _ value: Int, _ part: String, _ valid: ClosedRange<Int>, width: Int = 2, context: String = ""
   ) throws(ISODate.ParseError) {
@@ -159,19 +274,5 @@ private struct DateReader {
 
   static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
-  /// Leap years follow the same calendar as `calendar`: Julian up to 1582, Gregorian after.
-  static func daysIn(month: Int, year: Int) -> Int {
-    switch month {
-    case 2:
-      let leap = year > 1582 ? (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 : year % 4 == 0
-      return leap ? 29 : 28
-    case 4, 6, 9, 11: return 30
-    default: return 31
-    }
-  }
-
-  func pad(_ n: Int, _ width: Int) -> String {
-    let s = String(n)
-    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-  }
+  func pad(_ n: Int, _ width: Int) -> String { ISODate.pad(n, width) }
 }

@@ -210,6 +210,16 @@ struct ISODateTests {
     ("2024-03-05", 1_709_596_800.0),
     ("2024-02-29", 1_709_164_800.0),
     ("2000-02-29T23:59:59Z", 951_868_799.0),
+    // Proleptic Gregorian before 1582, as ISO 8601 has it (the Julian calendar would
+    // put 0001-01-01 two days later, at -62135769600).
+    ("0001-01-01", -62_135_596_800.0),
+    ("1582-10-04T00:00:00Z", -12_220_243_200.0),
+    ("1582-10-10", -12_219_724_800.0),
+    ("1582-10-15", -12_219_292_800.0),
+    ("1600-02-29", -11_670_998_400.0),
+    ("9999-12-31T23:59:59Z", 253_402_300_799.0),
+    ("9999-12-31T23:59:59+01:00", 253_402_297_199.0),
+    ("0001-01-01T00:00:00-01:00", -62_135_593_200.0),
   ]
 
   @Test(arguments: readable)
@@ -232,6 +242,11 @@ struct ISODateTests {
     ("2024-01-00", "the day must be 01 to 31 in 2024-01, not 00"),
     ("2024-13-01", "the month must be 01 to 12, not 13"),
     ("0000-01-01", "the year must be 0001 to 9999, not 0000"),
+    ("1500-02-29", "the day must be 01 to 28 in 1500-02, not 29"),
+    ("1700-02-29T00:00:00Z", "the day must be 01 to 28 in 1700-02, not 29"),
+    ("0001-01-01T00:00:00+01:00", ISODateTests.outOfRange),
+    ("0001-01-01T00:59:59.5+01:00", ISODateTests.outOfRange),
+    ("9999-12-31T23:59:59-00:01", ISODateTests.outOfRange),
     ("tuesday", "it does not start with a date written YYYY-MM-DD"),
     ("2024-1-1", "it does not start with a date written YYYY-MM-DD"),
     (
@@ -271,13 +286,84 @@ struct ISODateTests {
     #expect(e?.reason == "the time is missing; add it as THH:MM:SS")
   }
 
+  static let outOfRange =
+    "it is outside the years 0001 to 9999 that a date can hold "
+    + "(Unix seconds -62135596800 to 253402300799)"
+
   /// Reading and writing use the same calendar, so even dates before the Gregorian reform
   /// come back as they were written.
   @Test(arguments: [
-    "2024-03-05T14:07:09Z", "0001-01-01T00:00:00Z", "1500-02-29T12:00:00Z",
-    "1582-10-15T00:00:00Z", "9999-12-31T23:59:59Z",
+    "2024-03-05T14:07:09Z", "0001-01-01T00:00:00Z", "1500-03-01T12:00:00Z",
+    "1582-10-10T00:00:00Z", "1582-10-15T00:00:00Z", "1600-02-29T23:59:59Z",
+    "9999-12-31T23:59:59Z",
   ])
   func writesBackWhatItReads(text: String) throws {
     #expect(ISODate.format(try ISODate.parse(text, allowingPlainDate: false)) == text)
+  }
+
+  /// Writing drops a fraction of a second, before 1970 as after it.
+  @Test(arguments: [
+    (-62_135_596_800.0, "0001-01-01T00:00:00Z"),
+    (-0.5, "1969-12-31T23:59:59Z"),
+    (0.999, "1970-01-01T00:00:00Z"),
+    (951_868_799.75, "2000-02-29T23:59:59Z"),
+    (253_402_300_799.5, "9999-12-31T23:59:59Z"),
+  ])
+  func writesWholeSecondsInUTC(seconds: Double, text: String) {
+    #expect(ISODate.format(Date(timeIntervalSince1970: seconds)) == text)
+  }
+
+  @Test func unixSecondsMustFallInTheYears1To9999() throws {
+    #expect(try ISODate.date(unixSeconds: -62_135_596_800).timeIntervalSince1970 == -62_135_596_800)
+    #expect(
+      try ISODate.date(unixSeconds: 253_402_300_799.5).timeIntervalSince1970 == 253_402_300_799.5)
+    for seconds in [-62_135_596_800.5, 253_402_300_800, 1e20, -.infinity, .infinity, .nan] {
+      let e = #expect(throws: ISODate.ParseError.self) {
+        try ISODate.date(unixSeconds: seconds)
+      }
+      #expect(e?.reason == Self.outOfRange, "\(seconds)")
+    }
+  }
+
+  /// Weekday and day of the year, checked against dates whose weekday is known. The
+  /// fields: year, month, day, hour, minute, second, nanosecond, weekday (0 is Sunday),
+  /// day of the year.
+  @Test(arguments: [
+    ("0001-01-01", [1, 1, 1, 0, 0, 0, 0, 1, 1]),
+    ("1582-10-15T12:30:45.25", [1582, 10, 15, 12, 30, 45, 250_000_000, 5, 288]),
+    ("1000-06-15", [1000, 6, 15, 0, 0, 0, 0, 0, 166]),
+    ("2024-12-31T23:59:59", [2024, 12, 31, 23, 59, 59, 0, 2, 366]),
+    ("9999-12-31", [9999, 12, 31, 0, 0, 0, 0, 5, 365]),
+  ])
+  func partsOfADate(text: String, fields: [Int]) throws {
+    let seconds = try ISODate.parse(text, allowingPlainDate: true).timeIntervalSince1970
+    let p = ISODate.Parts(unixSeconds: seconds)
+    let got = [
+      p.year, p.month, p.day, p.hour, p.minute, p.second, p.nanosecond, p.weekday,
+      p.dayOfYear,
+    ]
+    #expect(got == fields)
+  }
+
+  /// Every day from 0001-01-01 to 9999-12-31 maps to its day count and back, one after
+  /// the other with no gap.
+  @Test func everyDayRoundTrips() {
+    var expected = ISODate.days(year: 1, month: 1, day: 1)
+    #expect(expected == -719_162)
+    for year in 1...9999 {
+      for month in 1...12 {
+        for day in 1...ISODate.daysIn(month: month, year: year) {
+          let days = ISODate.days(year: year, month: month, day: day)
+          let back = ISODate.civil(days: days)
+          guard days == expected, back == (year, month, day) else {
+            Issue.record("\(year)-\(month)-\(day): \(days) (expected \(expected)), back \(back)")
+            return
+          }
+          expected += 1
+        }
+      }
+    }
+    #expect(expected == ISODate.days(year: 9999, month: 12, day: 31) + 1)
+    #expect(expected == 2_932_897)
   }
 }

@@ -64,6 +64,54 @@ extension BuiltinFileTests {
     #expect(read("cols.csv") == "a,b\n1,2\n")
   }
 
+  @Test func appendingNothingCreatesNoFile() throws {
+    let names = ["new.csv", "new.tsv", "new.ndjson", "new.txt"]
+    for name in names {
+      try save(name, json("[]"), Self.append)
+      _ = try run(
+        "save", [.string(path(name))], flags: Self.append, input: .stream(ValueStream.of([])))
+    }
+    try save("new.txt", .string(""), Self.append)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [])
+    // Records appended later start the file with the header, as for any missing file.
+    try save("new.csv", json(#"[{"a":1}]"#), Self.append)
+    try save("new.csv", json(#"[{"a":2}]"#), Self.append)
+    #expect(read("new.csv") == "a\n1\n2\n")
+    // A directory that is not there is an error even when there is nothing to write.
+    let e = errorOf { try save("nowhere/new.csv", json("[]"), Self.append) }
+    #expect(e?.code == "file_not_found")
+    #expect(
+      e?.message == "cannot write '\(path("nowhere/new.csv"))': no such file or directory")
+  }
+
+  @Test func appendingNothingLeavesAFileAsItWas() throws {
+    let files = [
+      ("blank.csv", "\n\n"), ("empty.tsv", ""), ("bom.csv", "\u{FEFF}"),
+      ("open.csv", "a,b\r\n1,2"), ("n.ndjson", "{\"a\":1}"), ("t.txt", "x"),
+    ]
+    for (name, content) in files {
+      write(name, content)
+      try save(name, json("[]"), Self.append)
+      try save(name, .string(""), Self.append)
+      #expect(read(name) == content, "\(name)")
+    }
+  }
+
+  @Test func csvAppendSkipsBlankLinesBeforeTheHeader() throws {
+    write("lead.csv", "\n\r\na,b\r\n1,2\r\n")
+    try save("lead.csv", json(#"[{"b":4,"a":3}]"#), Self.append)
+    #expect(read("lead.csv") == "\n\r\na,b\r\n1,2\r\n3,4\r\n")
+    #expect(try run("open", [.string(path("lead.csv"))]).json == #"[{"a":1,"b":2},{"a":3,"b":4}]"#)
+    let e = errorOf { try save("lead.csv", json(#"[{"c":1}]"#), Self.append) }
+    #expect(e?.message == columnsMessage("lead.csv", file: "'a', 'b'", records: "'c'"))
+    // A file of blank lines has no header yet: the first records bring it.
+    write("blank.tsv", "\n\n")
+    try save("blank.tsv", json(#"[{"a":1,"b":2}]"#), Self.append)
+    try save("blank.tsv", json(#"[{"a":3,"b":4}]"#), Self.append)
+    #expect(read("blank.tsv") == "\n\na\tb\n1\t2\n3\t4\n")
+    #expect(try run("open", [.string(path("blank.tsv"))]).json == #"[{"a":1,"b":2},{"a":3,"b":4}]"#)
+  }
+
   @Test func csvAppendReadsTheHeaderThroughGzip() throws {
     // A stand-in codec that flips bits: appended members decode like concatenated gzip.
     let flip: @Sendable ([UInt8]) -> [UInt8] = { $0.map { $0 ^ 0x20 } }
@@ -77,6 +125,13 @@ extension BuiltinFileTests {
       try run("save", target, flags: Self.append, input: .value(json(#"[{"b":3}]"#)), ctx: ctx)
     }
     #expect(e?.message == columnsMessage("ap.csv.gz", file: "'a'", records: "'b'"))
+    // Nothing appended adds no gzip member, and creates no file.
+    let before = FileManager.default.contents(atPath: path("ap.csv.gz"))
+    _ = try run("save", target, flags: Self.append, input: .value(json("[]")), ctx: ctx)
+    #expect(FileManager.default.contents(atPath: path("ap.csv.gz")) == before)
+    let other = [Value.string(path("new.ndjson.gz"))]
+    _ = try run("save", other, flags: Self.append, input: .value(json("[]")), ctx: ctx)
+    #expect(!FileManager.default.fileExists(atPath: path("new.ndjson.gz")))
   }
 
   @Test func jsonAppendIsRefused() throws {

@@ -186,6 +186,70 @@ import Testing
     #expect(try run("into_date", input: .value(.int(60))) == .date(Date(timeIntervalSince1970: 60)))
   }
 
+  /// The first and last days a date holds, read from text and from Unix seconds, give the
+  /// same moment, and each converts back to what it came from.
+  @Test(arguments: [
+    ("0001-01-01", -62_135_596_800, "0001-01-01T00:00:00Z"),
+    ("1582-10-04", -12_220_243_200, "1582-10-04T00:00:00Z"),
+    ("9999-12-31T23:59:59Z", 253_402_300_799, "9999-12-31T23:59:59Z"),
+  ])
+  func intoDateIsProlepticGregorianBothWays(text: String, seconds: Int, shown: String) throws {
+    let fromText = try run("into_date", input: .value(.string(text)))
+    #expect(try run("into_int", input: .value(fromText)) == .int(seconds))
+    let fromSeconds = try run("into_date", input: .value(.int(seconds)))
+    #expect(fromSeconds == fromText)
+    #expect(fromSeconds.json == "\"\(shown)\"")
+    let again = try run("into_date", input: .value(.string(fromSeconds.plainText)))
+    #expect(again == fromSeconds)
+  }
+
+  @Test(arguments: [
+    (Value.float(1e20), "1e+20"),
+    (.int(Int.max), "9223372036854775807"),
+    (.int(253_402_300_800), "253402300800"),
+    (.int(-62_135_596_801), "-62135596801"),
+    (.float(-62_135_596_800.5), "-62135596800.5"),
+    (.float(.nan), "nan"),
+  ])
+  func intoDateRefusesSecondsOutsideTheYears1To9999(value: Value, shown: String) {
+    let e = errorOf { try run("into_date", input: .value(value)) }
+    #expect(e?.code == "conversion_failed")
+    #expect(
+      e?.message
+        == "'into_date' cannot convert \(shown) to a date: it is outside the years 0001 to 9999 "
+        + "that a date can hold (Unix seconds -62135596800 to 253402300799)")
+    #expect(
+      e?.hint
+        == "Unix seconds count from 1970-01-01T00:00:00Z; a timestamp in milliseconds "
+        + "must be divided by 1000 first")
+    let f = errorOf { try run("format_date", [.string("%F")], input: .value(value)) }
+    #expect(f?.message == e?.message)
+  }
+
+  @Test(arguments: [
+    (-62_135_596_800, "UTC", "0001-01-01 Mon Monday 001 00:00:00"),
+    (-12_219_292_800, "UTC", "1582-10-15 Fri Friday 288 00:00:00"),
+    (-12_220_243_200, "UTC", "1582-10-04 Mon Monday 277 00:00:00"),
+    (-14_826_672_000, "UTC", "1500-03-01 Thu Thursday 060 00:00:00"),
+    (253_402_300_799, "UTC", "9999-12-31 Fri Friday 365 23:59:59"),
+    (1_735_689_599, "UTC", "2024-12-31 Tue Tuesday 366 23:59:59"),
+    (1_735_689_599, "Asia/Tokyo", "2025-01-01 Wed Wednesday 001 08:59:59"),
+  ])
+  func formatDateIsProlepticGregorian(seconds: Int, zone: String, expected: String) throws {
+    let out = try run(
+      "format_date", [.string("%F %a %A %j %T")], flags: ["timezone": .string(zone)],
+      input: .value(.int(seconds)))
+    #expect(out == .string(expected))
+  }
+
+  @Test func formatDateShowsMicroseconds() throws {
+    let out = try run(
+      "format_date", [.string("%S.%f")], input: .value(.string("2024-03-05T14:07:09.123456Z")))
+    #expect(out == .string("09.123456"))
+    let early = try run("format_date", [.string("%T.%f")], input: .value(.float(-0.25)))
+    #expect(early == .string("23:59:59.750000"))
+  }
+
   @Test func printWritesArgumentsOrInput() throws {
     let ctx = FakeContext()
     #expect(try run("print", [.string("a"), .int(1), json(#"{"k":[1]}"#)], ctx: ctx) == .null)

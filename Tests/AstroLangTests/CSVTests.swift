@@ -43,6 +43,39 @@ import Testing
     ReadCase(label: "empty header cell", text: ",b\n1,2\n", expected: #"[{"column1":1,"b":2}]"#),
     ReadCase(label: "header only", text: "a,b\n", expected: "[]"),
     ReadCase(label: "empty text", text: "", expected: "[]"),
+    ReadCase(
+      label: "blank lines before the header", text: "\n\r\n\ra,b\n1,2\n",
+      expected: #"[{"a":1,"b":2}]"#),
+    ReadCase(
+      label: "blank lines before a one-column header", text: "\u{FEFF}\n\na\n\n1\n",
+      expected: #"[{"a":""},{"a":1}]"#),
+    ReadCase(label: "blank lines only", text: "\n\n\r\n", expected: "[]"),
+    ReadCase(label: "one blank line", text: "\n", expected: "[]"),
+    ReadCase(
+      label: "a quoted empty header is not blank", text: "\"\"\n\n",
+      expected: #"[{"column1":""}]"#),
+    ReadCase(
+      label: "integers beyond 64 bits stay text",
+      text: "a,b,c,d\n99999999999999999999,9223372036854775807,-9223372036854775808,"
+        + "-9223372036854775809\n",
+      expected:
+        #"[{"a":"99999999999999999999","b":9223372036854775807,"c":-9223372036854775808,"#
+        + #""d":"-9223372036854775809"}]"#),
+    ReadCase(
+      label: "decimals a float holds",
+      text: "a,b,c,d,e,f,g\n1.50,1e3,0.1,-2.5E-3,123456789012345.6,1.7976931348623157e308,0.0\n",
+      expected:
+        #"[{"a":1.5,"b":1000.0,"c":0.1,"d":-0.0025,"e":123456789012345.6,"#
+        + #""f":1.7976931348623157e+308,"g":0.0}]"#),
+    ReadCase(
+      label: "decimals a float does not hold stay text",
+      text: "a,b,c,d,e\n0.12345678901234567890,12345678901234567.5,1e400,1e-400,0.1e-99999999\n",
+      expected:
+        #"[{"a":"0.12345678901234567890","b":"12345678901234567.5","c":"1e400","#
+        + #""d":"1e-400","e":"0.1e-99999999"}]"#),
+    ReadCase(
+      label: "leading zeros stay text", text: "a,b,c,d,e\n007,-01,00.5,0,0.5\n",
+      expected: #"[{"a":"007","b":"-01","c":"00.5","d":0,"e":0.5}]"#),
   ]
 
   @Test(arguments: readCases)
@@ -63,6 +96,10 @@ import Testing
     ErrorCase(
       text: "a,b\n1,2\n1,2,3\n", line: 3, reason: "the row has 3 fields but the header has 2"),
     ErrorCase(text: "a,a\n", line: 1, reason: "the header names the column 'a' twice"),
+    // Blank lines before the header still count.
+    ErrorCase(
+      text: "\n\na,b\n1,2,3\n", line: 4, reason: "the row has 3 fields but the header has 2"),
+    ErrorCase(text: "\r\n\na,a\n", line: 3, reason: "the header names the column 'a' twice"),
   ])
   func errors(c: ErrorCase) {
     #expect(throws: CSV.ParseError.self) { try CSV.parse(c.text) }
@@ -72,6 +109,37 @@ import Testing
       #expect(e.line == c.line)
       #expect(e.reason == c.reason)
     } catch {}
+  }
+
+  @Test func noHeaderSkipsLeadingBlankLinesToo() throws {
+    var o = CSV.ReadOptions()
+    o.header = false
+    #expect(Value.list(try CSV.parse("\n\n", options: o)).json == "[]")
+    #expect(
+      Value.list(try CSV.parse("\n\nx\n\ny\n", options: o)).json
+        == #"[{"column1":"x"},{"column1":""},{"column1":"y"}]"#)
+  }
+
+  @Test func numbersThatWouldLoseDigitsAreWrittenBare() throws {
+    let rows = [json(#"{"id":"99999999999999999999","x":"1.50","n":12.5}"#)]
+    let text = try CSV.write(rows)
+    // "1.50" reads as the float 1.5, so it is quoted; the long id reads as text anyway.
+    #expect(text == "id,x,n\n99999999999999999999,\"1.50\",12.5\n")
+    #expect(Value.list(try CSV.parse(text)) == .list(rows))
+  }
+
+  @Test func floatsComeBackAsFloats() throws {
+    let floats: [Double] = [
+      0.1, 1e15, 1e20, 1e-7, .leastNonzeroMagnitude, 1.7976931348623157e308, 123456789.123, -0.0,
+      2.0 / 3.0,
+    ]
+    let rows = floats.map { Value.record(Record([("f", .float($0))])) }
+    #expect(Value.list(try CSV.parse(try CSV.write(rows))) == .list(rows))
+  }
+
+  @Test func noRecordsIsNoText() throws {
+    #expect(try CSV.write([]) == "")
+    #expect(try run("to_csv", input: .value(.list([]))) == .string(""))
   }
 
   @Test func optionsNoHeaderNoInferSeparator() throws {

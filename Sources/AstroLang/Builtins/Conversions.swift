@@ -26,7 +26,11 @@ enum ConversionBuiltins {
     _ call: Invocation, _ value: Value, _ type: String, reason: String? = nil,
     hint: String? = nil
   ) -> ShellError {
-    let shown = value.stringValue.map { "'\($0)'" } ?? "a \(value.typeName)"
+    let shown: String
+    switch value {
+    case .int, .float: shown = value.plainText
+    default: shown = value.stringValue.map { "'\($0)'" } ?? "a \(value.typeName)"
+    }
     let why = reason.map { ": \($0)" } ?? ""
     return ShellError.runtime(
       "conversion_failed", "'\(call.name)' cannot convert \(shown) to \(type)\(why)", hint: hint)
@@ -126,8 +130,18 @@ enum ConversionBuiltins {
   ) { value, call in
     switch value {
     case .date: return value
-    case .int(let i): return .date(Date(timeIntervalSince1970: Double(i)))
-    case .float(let d): return .date(Date(timeIntervalSince1970: d))
+    case .int, .float:
+      // A date beyond the year 9999 could be shown but not read back, so it is refused
+      // rather than clamped or shown with a fifth year digit.
+      let seconds = value.doubleValue ?? .nan
+      do throws(ISODate.ParseError) {
+        return .date(try ISODate.date(unixSeconds: seconds))
+      } catch {
+        throw cannot(
+          call, value, "a date", reason: error.reason,
+          hint: "Unix seconds count from 1970-01-01T00:00:00Z; a timestamp in milliseconds "
+            + "must be divided by 1000 first")
+      }
     case .string(let s):
       do throws(ISODate.ParseError) {
         return .date(try ISODate.parse(s, allowingPlainDate: true))

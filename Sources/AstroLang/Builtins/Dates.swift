@@ -15,7 +15,7 @@ enum DateBuiltins {
     "format_date", category: DataCategory.dates,
     abstract: "format a date (or ISO-8601 string, or Unix seconds) with a strftime pattern",
     details: """
-      Directives: %Y year, %y two-digit year, %m month, %d day, %e day padded with a \
+      Directives: %Y year (four digits), %y two-digit year, %m month, %d day, %e day padded with a \
       space, %H hour (24h), %I hour (12h), %p AM/PM, %M minute, %S second, %f \
       microseconds, %j day of the year, %a/%A weekday name, %b/%B month name, %z UTC \
       offset (+0100), %Z time zone abbreviation, %s Unix seconds, %F = %Y-%m-%d, \
@@ -76,10 +76,11 @@ enum Strftime {
   static func format(_ date: Date, _ pattern: String, zone: TimeZone, _ call: Invocation) throws
     -> String
   {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = zone
-    let c = calendar.dateComponents(
-      [.year, .month, .day, .hour, .minute, .second, .nanosecond, .weekday], from: date)
+    // The fields are worked out by hand rather than with Foundation's Gregorian calendar,
+    // which turns Julian before October 1582; ISO dates and `into_date` are proleptic
+    // Gregorian throughout.
+    let local = date.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: date))
+    let c = ISODate.Parts(unixSeconds: local)
     var out = ""
     var chars = pattern.makeIterator()
     while let ch = chars.next() {
@@ -88,40 +89,41 @@ enum Strftime {
         continue
       }
       guard let directive = chars.next() else { throw call.invalid("the pattern ends with '%'") }
-      out += try expand(directive, date, c, calendar, call)
+      out += try expand(directive, date, c, zone, call)
     }
     return out
   }
 
   private static func expand(
-    _ d: Character, _ date: Date, _ c: DateComponents, _ calendar: Calendar, _ call: Invocation
+    _ d: Character, _ date: Date, _ c: ISODate.Parts, _ zone: TimeZone, _ call: Invocation
   ) throws -> String {
-    let hour = c.hour ?? 0
+    let hour = c.hour
     switch d {
-    case "Y": return String(c.year ?? 0)
-    case "y": return pad((c.year ?? 0) % 100, 2)
-    case "m": return pad(c.month ?? 0, 2)
-    case "d": return pad(c.day ?? 0, 2)
-    case "e": return pad(c.day ?? 0, 2, with: " ")
+    // Four digits, as ISO 8601 writes years, so `%F` of year 1 is 0001-01-01.
+    case "Y": return pad(c.year, 4)
+    case "y": return pad(c.year % 100, 2)
+    case "m": return pad(c.month, 2)
+    case "d": return pad(c.day, 2)
+    case "e": return pad(c.day, 2, with: " ")
     case "H": return pad(hour, 2)
     case "I": return pad(hour % 12 == 0 ? 12 : hour % 12, 2)
     case "p": return hour < 12 ? "AM" : "PM"
-    case "M": return pad(c.minute ?? 0, 2)
-    case "S": return pad(c.second ?? 0, 2)
-    case "f": return pad((c.nanosecond ?? 0) / 1000, 6)
-    case "j": return pad(calendar.ordinality(of: .day, in: .year, for: date) ?? 0, 3)
-    case "a": return String(weekdays[(c.weekday ?? 1) - 1].prefix(3))
-    case "A": return weekdays[(c.weekday ?? 1) - 1]
-    case "b": return String(months[(c.month ?? 1) - 1].prefix(3))
-    case "B": return months[(c.month ?? 1) - 1]
-    case "z": return offset(calendar.timeZone.secondsFromGMT(for: date))
-    case "Z": return calendar.timeZone.abbreviation(for: date) ?? calendar.timeZone.identifier
+    case "M": return pad(c.minute, 2)
+    case "S": return pad(c.second, 2)
+    case "f": return pad(c.nanosecond / 1000, 6)
+    case "j": return pad(c.dayOfYear, 3)
+    case "a": return String(weekdays[c.weekday].prefix(3))
+    case "A": return weekdays[c.weekday]
+    case "b": return String(months[c.month - 1].prefix(3))
+    case "B": return months[c.month - 1]
+    case "z": return offset(zone.secondsFromGMT(for: date))
+    case "Z": return zone.abbreviation(for: date) ?? zone.identifier
     case "s": return String(Int(date.timeIntervalSince1970.rounded(.down)))
     case "F":
-      return try ["Y", "m", "d"].map { try expand($0, date, c, calendar, call) }
+      return try ["Y", "m", "d"].map { try expand($0, date, c, zone, call) }
         .joined(separator: "-")
     case "T":
-      return try ["H", "M", "S"].map { try expand($0, date, c, calendar, call) }
+      return try ["H", "M", "S"].map { try expand($0, date, c, zone, call) }
         .joined(separator: ":")
     case "%": return "%"
     default:

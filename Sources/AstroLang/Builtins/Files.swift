@@ -133,7 +133,8 @@ enum FileBuiltins {
       sees half a file. An existing file is only replaced with `--force`; `--append` adds \
       to the end instead (not atomic). Appending to a CSV/TSV file that has a header \
       writes rows only, and records with other columns than the header are refused; \
-      a JSON file holds one value, so appending to it is refused (use NDJSON).
+      a JSON file holds one value, so appending to it is refused (use NDJSON). Appending \
+      nothing leaves the file as it was, and a missing file missing.
       """,
     signature: Signature(
       positional: [Parameter("path", .path, "the file to write")],
@@ -292,14 +293,24 @@ protocol FileSink: AnyObject {
 extension AtomicWriter: FileSink {}
 
 /// Appends to a file; used by `save --append`, where atomic replacement does not apply.
+///
+/// The file is opened at the first byte written, so appending nothing leaves a missing file
+/// missing (and an existing one untouched). Whether it could be written is still checked
+/// up front, so a path in a missing or read-only directory fails the same either way.
 final class AppendWriter: FileSink {
   private let path: String
-  private var fd: Int32
+  private var fd: Int32 = -1
 
   init(path: String) throws {
     self.path = path
-    fd = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o666)
-    guard fd >= 0 else { throw FileIO.error("write", path) }
+    fd = Foundation.open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+    if fd >= 0 { return }
+    guard errno == ENOENT else { throw FileIO.error("write", path) }
+    // Missing: the directory must exist and take a new file.
+    let directory = (path as NSString).deletingLastPathComponent
+    guard access(directory.isEmpty ? "." : directory, W_OK | X_OK) == 0 else {
+      throw FileIO.error("write", path)
+    }
   }
 
   deinit { abandon() }
@@ -307,6 +318,11 @@ final class AppendWriter: FileSink {
   func write(_ text: String) throws { try write(bytes: Array(text.utf8)) }
 
   func write(bytes: [UInt8]) throws {
+    guard !bytes.isEmpty else { return }
+    if fd < 0 {
+      fd = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o666)
+      guard fd >= 0 else { throw FileIO.error("write", path) }
+    }
     var offset = 0
     while offset < bytes.count {
       let n = bytes.withUnsafeBytes {
@@ -319,6 +335,7 @@ final class AppendWriter: FileSink {
   }
 
   func commit() throws {
+    guard fd >= 0 else { return }
     guard fsync(fd) == 0 else { throw FileIO.error("write", path) }
     abandon()
   }
@@ -344,7 +361,11 @@ final class GzipSink: FileSink {
   func write(bytes: [UInt8]) throws { content.append(contentsOf: bytes) }
 
   func commit() throws {
-    try inner.write(bytes: try codec.compress(content))
+    // Appending nothing adds no gzip member, so the file stays as it was; a file that is
+    // replaced gets a valid empty archive.
+    if !content.isEmpty || !(inner is AppendWriter) {
+      try inner.write(bytes: try codec.compress(content))
+    }
     try inner.commit()
   }
 

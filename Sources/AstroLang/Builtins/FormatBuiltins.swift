@@ -94,12 +94,14 @@ enum FormatBuiltins {
     "from_csv", category: DataCategory.formats,
     abstract: "parse CSV text (RFC 4180) into a list of records",
     details: """
-      The first row names the columns. Quoted fields may hold separators, doubled quotes \
-      and line breaks; CRLF, LF and a byte order mark are all accepted. A row shorter than \
-      the header is filled with null; a longer row is an error. Unquoted fields that look \
-      like numbers or `true`/`false` become numbers and booleans; quoted fields always \
-      stay strings, and empty fields are empty strings (`--no-infer` keeps every field a \
-      string).
+      The first row names the columns; blank lines before it are skipped. Quoted fields \
+      may hold separators, doubled quotes and line breaks; CRLF, LF and a byte order mark \
+      are all accepted. A row shorter than the header is filled with null; a longer row is \
+      an error. Unquoted fields that look like numbers or `true`/`false` become numbers \
+      and booleans, unless a number would lose digits: an integer beyond 64 bits or a \
+      decimal with more digits than a float holds stays a string, as does `007`. Quoted \
+      fields always stay strings, and empty fields are empty strings (`--no-infer` keeps \
+      every field a string).
       """,
     signature: Signature(
       flags: [

@@ -17,7 +17,7 @@ extension CSV {
 
   /// Writes records as CSV. The header is the union of all fields in order of first
   /// appearance; a record without a field leaves that cell empty (null). A scalar item is
-  /// written as a record with the one field `value`.
+  /// written as a record with the one field `value`. An empty list gives an empty text.
   public static func write(_ items: [Value], options: WriteOptions = WriteOptions()) throws
     -> String
   {
@@ -29,8 +29,9 @@ extension CSV {
     }
     var writer = Writer(options: options, columns: columns)
     var out = ""
+    // No records is no text at all: a header of no columns would be a blank line, which
+    // reads back as nothing anyway and, saved, is a file that looks like it has content.
     for r in records { out += try writer.row(r) }
-    if records.isEmpty { out += writer.headerLine() }
     return out
   }
 
