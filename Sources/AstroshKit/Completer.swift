@@ -162,6 +162,11 @@ struct SeenIDs: Sendable {
   var organizations: [String] = []
   var domains: [String] = []
   var connections: [String] = []
+  /// Ids of records whose kind cannot be told (`select id name` dropped the fields that
+  /// say it): offered for every id.
+  var unsorted: [String] = []
+  /// Every id in the lists above, so that adding one costs no search of them.
+  private var known: Set<String> = []
 
   /// The most kept of each kind.
   static let limit = 5_000
@@ -176,14 +181,15 @@ struct SeenIDs: Sendable {
       case "organizationId", "organization": out += organizations
       case "domainId": out += domains
       case "connectionId": out += connections
-      default: break
+      default: continue
       }
+      if !unsorted.isEmpty { out += unsorted.filter { !out.contains($0) } }
     }
     return out
   }
 
   /// Every id seen, for a place whose parameter is not known.
-  var all: [String] { organizations + domains + connections }
+  var all: [String] { organizations + domains + connections + unsorted }
 
   /// Adds the ids of the records in `value` (looking into lists, a few levels deep): a
   /// record with an `organizationId` is an SSO connection when it has an
@@ -197,13 +203,15 @@ struct SeenIDs: Sendable {
         guard case .string(let id)? = r["id"] else { return }
         if r["organizationId"] != nil {
           if r["auth0ConnectionName"] != nil {
-            Self.add(id, to: &connections)
+            add(id, to: \.connections)
           } else {
-            Self.add(id, to: &domains)
+            add(id, to: \.domains)
           }
         } else if case .string(let short)? = r["shortName"] {
-          Self.add(id, to: &organizations)
-          Self.add(short, to: &organizations)
+          add(id, to: \.organizations)
+          add(short, to: \.organizations)
+        } else if !known.contains(id) {
+          add(id, to: \.unsorted)
         }
       case .list(let items):
         for item in items.prefix(10_000) { visit(item, depth: depth + 1) }
@@ -213,9 +221,16 @@ struct SeenIDs: Sendable {
     visit(value, depth: 0)
   }
 
-  private static func add(_ id: String, to ids: inout [String]) {
-    guard !ids.contains(id) else { return }
-    ids.append(id)
-    if ids.count > limit { ids.removeFirst(ids.count - limit) }
+  private mutating func add(_ id: String, to list: WritableKeyPath<SeenIDs, [String]>) {
+    // An id first seen without its kind moves to its kind's list when it shows up whole.
+    if known.contains(id) {
+      guard list != \.unsorted, let at = unsorted.firstIndex(of: id) else { return }
+      unsorted.remove(at: at)
+    }
+    known.insert(id)
+    self[keyPath: list].append(id)
+    if self[keyPath: list].count > Self.limit {
+      known.remove(self[keyPath: list].removeFirst())
+    }
   }
 }

@@ -56,7 +56,10 @@ final class ReplAdapter: ReplHost, @unchecked Sendable {
     for name in interpreter.variableNames {
       variables[name] = interpreter.variable(name)
     }
-    let completer = Completer(commands: commands, variables: variables, seenIDs: seen.current)
+    // Ids held in variables count as seen too: `let ds = list_managed_domains` shows none.
+    var ids = seen.current
+    for value in variables.values { ids.collect(from: value) }
+    let completer = Completer(commands: commands, variables: variables, seenIDs: ids)
     let result = completer.complete(line: line, cursor: cursor)
     return Completion(
       start: result.start, candidates: result.candidates, terminator: result.terminator)

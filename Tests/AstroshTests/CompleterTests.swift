@@ -52,6 +52,22 @@ struct CompleterTests {
     #expect(complete(line) == expected)
   }
 
+  @Test func idsOfUnknownKindAreOfferedForEveryId() {
+    var ids = Self.seen
+    ids.collect(from: .list([.record(Record([("id", .string("clx9")), ("name", .string("n"))]))]))
+    #expect(ids.unsorted == ["clx9"])
+    #expect(ids.candidates(for: ["domainId"]) == ["cldom1", "clx9"])
+    #expect(ids.candidates(for: ["organizationId"]) == ["clorg1", "acme", "clx9"])
+    // An id already known by its kind stays there.
+    ids.collect(from: .record(Record([("id", .string("cldom1"))])))
+    #expect(ids.unsorted == ["clx9"])
+    // Seen whole later, it moves to its kind.
+    ids.collect(
+      from: .record(Record([("id", .string("clx9")), ("organizationId", .string("clorg1"))])))
+    #expect(ids.unsorted.isEmpty)
+    #expect(ids.domains == ["cldom1", "clx9"])
+  }
+
   @Test func theItemsOfAnEnumListAreOffered() {
     #expect(
       complete("create_managed_domain --enforced-logins ") == [
