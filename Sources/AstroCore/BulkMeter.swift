@@ -6,13 +6,18 @@ public final class BulkMeter: @unchecked Sendable {
   /// One run of a bulk builtin (an `each`, or an API builtin fed by a pipeline).
   public final class Run: @unchecked Sendable {
     public let label: String
+    /// Whether its items change things (creates, verifies, deletes): an interruption
+    /// names such a run even when it had done all its items, since a later stage may have
+    /// dropped what it made.
+    public let makesChanges: Bool
     /// Seconds on the monotonic clock when the run started.
     public let started: Double
     private let counts: Locked<(done: Int, failed: Int, total: Int?)>
     fileprivate weak var meter: BulkMeter?
 
-    fileprivate init(label: String, total: Int?) {
+    fileprivate init(label: String, total: Int?, makesChanges: Bool) {
       self.label = label
+      self.makesChanges = makesChanges
       started = BulkMeter.now()
       counts = Locked((0, 0, total))
     }
@@ -66,8 +71,8 @@ public final class BulkMeter: @unchecked Sendable {
   public init() {}
 
   /// Starts counting a run; call `end` on it when it is over.
-  public func start(_ label: String, total: Int?) -> Run {
-    let run = Run(label: label, total: total)
+  public func start(_ label: String, total: Int?, makesChanges: Bool = false) -> Run {
+    let run = Run(label: label, total: total, makesChanges: makesChanges)
     run.meter = self
     runs.withLock { list in
       job.withLock { job in
@@ -86,16 +91,20 @@ public final class BulkMeter: @unchecked Sendable {
   public var active: [Snapshot] { runs.current.map(\.snapshot) }
 
   /// The runs of the job so far that an interruption cut short, then forgets the job:
-  /// those that had not done all their items, in the order they started. In
-  /// `1..40 | each {…} | verify_managed_domain` that is only the verify run once `each`
-  /// has produced all 40 items. When every run had finished, the first one.
+  /// those that had not done all their items, and those that make changes, in the order
+  /// they started. In `1..40 | each {…} | verify_managed_domain` that is only the verify
+  /// run once `each` has produced all 40 items; in `… | create_managed_domain |
+  /// verify_managed_domain` the create run too, done or not. When every run had finished,
+  /// the first one.
   public func takeUnfinished() -> [Snapshot] {
-    let snapshots = job.withLock { job in
+    let runs = job.withLock { job in
       defer { job = [] }
-      return job.map(\.snapshot)
+      return job.map { ($0.snapshot, $0.makesChanges) }
     }
-    let unfinished = snapshots.filter { run in run.total.map { run.done < $0 } ?? true }
-    return unfinished.isEmpty ? Array(snapshots.prefix(1)) : unfinished
+    let named = runs.filter { run, makesChanges in
+      makesChanges || run.total.map { run.done < $0 } ?? true
+    }.map(\.0)
+    return named.isEmpty ? runs.prefix(1).map(\.0) : named
   }
 
   /// Seconds on a monotonic clock.

@@ -139,7 +139,8 @@ public enum APIBuiltins {
     let settings = BulkSettings.of(ctx)
     let runner = BulkRunner(
       input: items, workers: workers, policy: policy,
-      progress: settings?.meter?.start(op.name, total: items.knownCount),
+      progress: settings?.meter?.start(
+        op.name, total: items.knownCount, makesChanges: op.changesState),
       isCancelled: { [ctx] in ctx.isCancelled },
       onFinish: { summary in
         client.recordBulk(summary)

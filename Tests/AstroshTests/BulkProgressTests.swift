@@ -54,6 +54,17 @@ import Testing
     later.end()
     #expect(
       meter.takeUnfinished().map(\.label) == ["each"], "a run starting alone begins a new job")
+    // A run that makes changes is named even when it did all its items: the stage after
+    // it may have dropped what it made.
+    let rows = meter.start("each", total: 2)
+    let create = meter.start("create_managed_domain", total: 2, makesChanges: true)
+    let verify = meter.start("verify_managed_domain", total: 2, makesChanges: true)
+    for run in [rows, rows, create, create] { run.tick() }
+    #expect(
+      meter.takeUnfinished().map(\.label) == ["create_managed_domain", "verify_managed_domain"])
+    verify.end()
+    create.end()
+    rows.end()
   }
 
   @Test func theMeterForgetsEndedRunsButRemembersTheOutermost() {
