@@ -95,6 +95,9 @@ final class BulkSetup: @unchecked Sendable {
     progress?.start()
   }
 
+  /// Erases the progress line and draws it no more for this command or script.
+  func stopProgress() { progress?.stop() }
+
   /// The command ended: the progress line is erased and, when Ctrl-C cut a bulk run
   /// short, the shell says how far it got. Keep-going summaries were printed as each run
   /// ended (`APIBuiltins.report`).

@@ -28,7 +28,12 @@ final class ReplAdapter: ReplHost, @unchecked Sendable {
 
   func evaluate(_ source: String, cancel: CancelToken) -> EvaluationResult {
     let interpreter = session.interpreter
-    let handler = cancel.onCancel { interpreter.cancel() }
+    // The progress line goes first: the shell ends the line the terminal echoed ^C on,
+    // and a progress line still drawn there would be left behind on the screen.
+    let handler = cancel.onCancel { [bulk = session.bulk] in
+      bulk.stopProgress()
+      interpreter.cancel()
+    }
     defer { if let handler { cancel.removeHandler(handler) } }
     session.bulk.commandStarts()
     var interrupted = false
