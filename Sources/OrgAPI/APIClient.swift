@@ -47,7 +47,10 @@ public final class APIClient: @unchecked Sendable {
 
   public let configuration: Configuration
   public let limiter: RateLimiter
-  public let redactor: Redactor
+  /// Hides the token and every secret value this client has sent (an SSO secret, a
+  /// bypass key), by key and by value, since a server may quote a request back in an error.
+  public var redactor: Redactor { redactorBox.current }
+  private let redactorBox: Locked<Redactor>
   /// The `Authorization` header's value, made once.
   private let authorization: String?
   private let organization: Locked<String?>
@@ -73,7 +76,7 @@ public final class APIClient: @unchecked Sendable {
   public init(_ configuration: Configuration) {
     self.configuration = configuration
     limiter = RateLimiter(limits: configuration.rateLimits, clock: configuration.clock)
-    redactor = Redactor(secretValues: configuration.token.map { [$0] } ?? [])
+    redactorBox = Locked(Redactor(secretValues: configuration.token.map { [$0] } ?? []))
     authorization = configuration.token.map(APICall.authorization)
     organization = Locked(configuration.defaultOrganization)
   }
@@ -140,7 +143,36 @@ public final class APIClient: @unchecked Sendable {
       n += 1
       return n
     }
+    if let body = call.body { rememberSecrets(in: body) }
     return Prepared(call: call, request: request, id: id)
+  }
+
+  /// Adds the values of the body's secret fields to those the redactor hides.
+  private func rememberSecrets(in body: Value) {
+    var found: [String] = []
+    func visit(_ value: Value) {
+      switch value {
+      case .record(let r):
+        for (key, v) in r.pairs {
+          if Operations.secretKeys.contains(key), case .string(let s) = v {
+            found.append(s)
+            // As it reads inside JSON text too: a certificate's line breaks become `\n`.
+            let quoted = JSON.serialize(.string(s))
+            found.append(String(quoted.dropFirst().dropLast()))
+          } else {
+            visit(v)
+          }
+        }
+      case .list(let items): items.forEach(visit)
+      default: break
+      }
+    }
+    visit(body)
+    guard !found.isEmpty else { return }
+    redactorBox.withLock { redactor in
+      let fresh = found.filter { $0.count >= 4 && !redactor.secretValues.contains($0) }
+      redactor.secretValues += fresh
+    }
   }
 
   /// What comes before every attempt: after Ctrl-C nothing new goes out, not even a retry;

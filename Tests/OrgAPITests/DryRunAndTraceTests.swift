@@ -166,6 +166,31 @@ import Testing
   }
 }
 
+extension DryRunAndTraceTests {
+  @Test func aSecretSentIsRedactedWhereTheServerQuotesItBack() throws {
+    // A server that quotes the request back in its error, certificate line breaks escaped.
+    let quoted =
+      #"{"message":"bad body: {\"samlSigningCert\":\"CERT\\nSECRET42\"}","statusCode":400}"#
+    let transport = RecordingTransport(status: 400, json: quoted)
+    let ctx = TestContext(client: Fixture.client(transport, trace: true))
+    let e = try #require(
+      throwing {
+        try Fixture.run(
+          "create_sso_connection",
+          [
+            Fixture.json(
+              #"{"auth0ConnectionName":"xyz","configuration":{"strategy":"samlp","#
+                + #""samlSigningCert":"CERT\nSECRET42"},"#
+                + #""managedDomains":[{"id":"d","name":"d.example"}]}"#)
+          ], in: ctx)
+      })
+    #expect(!e.message.contains("SECRET42"), "\(e.message)")
+    #expect(e.message.contains("[redacted]"))
+    #expect(!ctx.stderr.contains("SECRET42"), "\(ctx.stderr)")
+    #expect(ctx.stderr.contains("trace: #1 < 400"), "the trace was on")
+  }
+}
+
 @Suite struct RedactorTests {
   let r = Redactor(secretValues: ["tok-SECRET-1234567890"])
 
