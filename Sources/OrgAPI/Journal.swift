@@ -64,6 +64,13 @@ public final class Journal: @unchecked Sendable {
       throw Journal.error("cannot open the journal '\(path)'", errno)
     }
     do {
+      // A device or a FIFO would be read without end (`/dev/zero`) or block.
+      var info = stat()
+      guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        throw ShellError.usage(
+          "journal_not_a_file", "the journal '\(path)' is not a regular file",
+          hint: "give --journal the path of a file, new or written by astrosh")
+      }
       // Two runs sharing a journal would both see a call as not done and both send it.
       // The lock goes with the descriptor, so the kernel drops it when a run dies.
       guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {

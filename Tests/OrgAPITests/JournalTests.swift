@@ -168,6 +168,13 @@ import Testing
     #expect(error?.message == "the journal '\(directory)' is a directory")
   }
 
+  @Test(arguments: ["/dev/zero", "/dev/null"])
+  func aDeviceIsNotAJournal(device: String) throws {
+    let error = throwing { _ = try Journal(path: device) }
+    #expect(error?.code == "journal_not_a_file")
+    #expect(error?.message == "the journal '\(device)' is not a regular file")
+  }
+
   @Test func aJournalInUseByAnotherRunIsRefusedUntilThatRunEnds() throws {
     var first: Journal? = try Journal(path: path, target: "sandbox")
     let error = throwing { _ = try Journal(path: path, target: "sandbox") }
