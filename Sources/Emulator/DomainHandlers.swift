@@ -26,7 +26,7 @@ extension Handlers {
       throw .invalid("managed domain '\(name)' already exists in this organization")
     }
     let domain = DomainEntity(
-      id: s.mintId(), name: name, organizationId: s.organizations[o].id, status: "PENDING",
+      id: try s.mintId(), name: name, organizationId: s.organizations[o].id, status: "PENDING",
       enforcedLogins: call.field("enforcedLogins")?.listValue?.compactMap(\.stringValue),
       createdAt: call.now, updatedAt: call.now)
     s.organizations[o].domains.append(domain)

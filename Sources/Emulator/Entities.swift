@@ -171,12 +171,22 @@ struct EmulatorState: Sendable, Equatable {
     }.joined()
   }
 
-  mutating func mintSerial() -> UInt64 {
+  /// The next serial; past the last one ids can be made from, the create fails (507)
+  /// rather than mint an id that repeats, or save a state the loader refuses.
+  mutating func mintSerial() throws(APIFailure) -> UInt64 {
+    guard nextSerial <= Identifiers.maxSerial else {
+      throw APIFailure(
+        status: 507,
+        message: "Insufficient storage: this emulator has made all the ids it can "
+          + "(\(Identifiers.maxSerial)); reset it or start from a new state file")
+    }
     defer { nextSerial += 1 }
     return nextSerial
   }
 
-  mutating func mintId() -> String { Identifiers.cuid(serial: mintSerial()) }
+  mutating func mintId() throws(APIFailure) -> String {
+    Identifiers.cuid(serial: try mintSerial())
+  }
 
   /// The organization named by a path parameter: its id or its short name.
   func organizationIndex(_ idOrShortName: String) -> Int? {

@@ -51,7 +51,7 @@ enum Handlers {
     throws(APIFailure) -> HandlerOutput
   {
     let name = call.field("name")?.stringValue ?? ""
-    let serial = s.mintSerial()
+    let serial = try s.mintSerial()
     let org = OrganizationEntity(
       id: Identifiers.cuid(serial: serial), name: name, shortName: uniqueShortName(name, in: s),
       authServiceId: Identifiers.auth0(prefix: "org_", serial: serial), billingEmail: nil,

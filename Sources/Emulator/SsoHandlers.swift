@@ -56,7 +56,7 @@ extension Handlers {
     }
     if taken { throw .invalid("an SSO connection named '\(name)' already exists") }
     let domainIds = try connectionDomains(call, s.organizations[o], except: nil)
-    let serial = s.mintSerial()
+    let serial = try s.mintSerial()
     let connection = ConnectionEntity(
       id: Identifiers.cuid(serial: serial), organizationId: s.organizations[o].id,
       auth0ConnectionId: Identifiers.auth0(prefix: "con_", serial: serial),
@@ -114,7 +114,7 @@ extension Handlers {
     throws(APIFailure) -> HandlerOutput
   {
     let o = try org(s, call)
-    let key = Identifiers.bypassKey(serial: s.mintSerial())
+    let key = Identifiers.bypassKey(serial: try s.mintSerial())
     let created = s.organizations[o].bypassKey?.createdAt ?? call.now
     s.organizations[o].bypassKey = BypassKeyEntity(
       key: key, createdAt: created, updatedAt: call.now)

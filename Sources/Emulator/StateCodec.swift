@@ -70,7 +70,9 @@ enum StateCodec {
     }
     var state = EmulatorState()
     let nextSerial = try top.int("nextSerial")
-    guard UInt64(nextSerial) <= Identifiers.maxSerial else {
+    // One past the last serial is a state that has made every id it can: it loads, and
+    // its next create fails (see `mintSerial`).
+    guard UInt64(nextSerial) <= Identifiers.maxSerial + 1 else {
       throw StateFileError(
         "'nextSerial' is \(nextSerial), past \(Identifiers.maxSerial), the last serial ids "
           + "can be made from")

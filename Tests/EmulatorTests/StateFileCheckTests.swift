@@ -123,9 +123,13 @@ struct StateFileCheckTests {
     let h = try Harness(.sandbox, options: .init(stateFile: file))
     let made = try h.json(.post, "/organizations", json: #"{"name": "Last"}"#)
     #expect(made["id"] == .string(Identifiers.cuid(serial: Identifiers.maxSerial)))
-    // No serial is left to mint: a file saying so is refused on load.
     let saved = try JSON.parse(try #require(FileManager.default.contents(atPath: file)))
     #expect(saved["nextSerial"] == .int(last + 1))
+    // No serial is left: the next create fails, and the file still loads.
+    let refused = try h.json(.post, "/organizations", json: #"{"name": "One more"}"#, expect: 507)
+    #expect(refused["message"]?.stringValue?.contains("has made all the ids it can") == true)
+    let again = try Harness(.sandbox, options: .init(stateFile: file))
+    try again.json(.post, "/organizations", json: #"{"name": "Still none"}"#, expect: 507)
   }
 
   @Test func aNextSerialWoundBackBelowAMintedIdIsRefused() throws {
