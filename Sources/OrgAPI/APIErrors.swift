@@ -73,6 +73,17 @@ enum APIErrors {
       details: Record([("operation", .string(call.operation.name))]))
   }
 
+  /// An answer that is JSON of the wrong shape.
+  static func badResponse(
+    _ call: APICall, shape: String, found: String, body: [UInt8], redactor: Redactor
+  ) -> ShellError {
+    let snippet = ": " + Snippet.of(body, redactor: redactor, limit: 200)
+    return ShellError(
+      .apiServer, code: "api_bad_response",
+      "the answer to \(call.operation.name) should be \(shape), not \(found)\(snippet)",
+      details: Record([("operation", .string(call.operation.name))]))
+  }
+
   static func code(_ status: Int) -> String {
     switch status {
     case 400: return "api_bad_request"

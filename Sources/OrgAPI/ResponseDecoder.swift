@@ -16,10 +16,22 @@ struct ResponseDecoder {
       guard !body.isEmpty else {
         throw APIErrors.badResponse(call, why: "the answer is empty", body: [], redactor: redactor)
       }
+      let value: Value
       do {
-        return .value(try body.withUnsafeBufferPointer { try JSON.parse(bytes: $0) })
+        value = try body.withUnsafeBufferPointer { try JSON.parse(bytes: $0) }
       } catch let error as JSON.SyntaxError {
         throw APIErrors.badResponse(call, why: error.description, body: body, redactor: redactor)
+      }
+      // The shape, not the fields: a list where one object was due (or the reverse) is a
+      // broken server or proxy, and a script would go on with nonsense.
+      switch (call.operation.response, value) {
+      case (.object, .record), (.array, .list): return .value(value)
+      case (.object, _):
+        throw APIErrors.badResponse(
+          call, shape: "an object", found: value.typeName, body: body, redactor: redactor)
+      default:
+        throw APIErrors.badResponse(
+          call, shape: "a list", found: value.typeName, body: body, redactor: redactor)
       }
     case .gzipNDJSON:
       if call.raw { return .value(.binary(try answer.body(limit: Int.max))) }

@@ -87,6 +87,15 @@ import Testing
     #expect(server.requests.map(\.method) == ["POST"])
   }
 
+  @Test func anAnswerOfTheWrongShapeIsAnError() throws {
+    let server = try ScriptedServer { _ in .json(200, "[1,2,3]") }
+    defer { server.stop() }
+    let ctx = TestContext(client: try client(server))
+    let e = try #require(throwing { try Fixture.run("get_organization", [.string("o1")], in: ctx) })
+    #expect(e.code == "api_bad_response")
+    #expect(e.message == "the answer to get_organization should be an object, not list: '[1,2,3]'")
+  }
+
   @Test func slowAnswerHitsTheDeadline() throws {
     let server = try ScriptedServer { _ in
       var r = ScriptedReply.json(200, "[]")

@@ -133,7 +133,13 @@ struct RequestCase: CustomTestStringConvertible, Sendable {
 
   @Test(arguments: cases)
   func buildsTheExactRequest(_ c: RequestCase) throws {
-    let transport = RecordingTransport(status: 200, json: "{}")
+    let answersAList: Bool
+    if case .array = try #require(Operations.all.first { $0.name == c.name }).response {
+      answersAList = true
+    } else {
+      answersAList = false
+    }
+    let transport = RecordingTransport(status: 200, json: answersAList ? "[]" : "{}")
     let ctx = TestContext(client: Fixture.client(transport))
     try Fixture.run(c.name, c.positional, flags: c.flags, in: ctx)
     let request = try #require(transport.requests.first)
