@@ -258,8 +258,14 @@ public final class APIClient: @unchecked Sendable {
     case .failure(let error):
       if error.reason == .cancelled {
         if call.operation.changesState {
-          let what = "\(call.operation.name) \(p.request.method.rawValue) "
-          cutOff.withLock { $0.append(what + redactor.redact(target: p.request.target)) }
+          var what = "\(call.operation.name) \(p.request.method.rawValue) "
+          what += redactor.redact(target: p.request.target)
+          // Creates of one run share a path; the name tells them apart.
+          let body = call.body?.recordValue
+          if case .string(let name)? = body?["name"] ?? body?["auth0ConnectionName"] {
+            what += " (\(name.escapingControls))"
+          }
+          cutOff.withLock { $0.append(what) }
         }
         throw ShellError.interrupted
       }

@@ -33,7 +33,7 @@ enum APIHelp {
               + "--organization-id, a piped record's organizationId, or the default"
           }
         }
-        if p.name == last { text += "; or the 'id' of piped records" }
+        if p.name == last { text += "; or the 'id' of piped records, or piped strings" }
         out += row(p.name, text)
       }
     }

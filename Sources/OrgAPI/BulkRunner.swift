@@ -320,7 +320,8 @@ public final class BulkRunner: @unchecked Sendable {
         ("item", .int(r.index)), ("succeeded", .int(summary.succeeded)),
         ("failed", .int(summary.failures.count)),
       ]))
-    var note = "item \(r.index) stopped the run after \(summary.succeeded) other items succeeded"
+    let items = summary.succeeded == 1 ? "item" : "items"
+    var note = "item \(r.index) stopped the run after \(summary.succeeded) other \(items) succeeded"
     if others > 0 { note += " and \(others) more failed" }
     note += "; --keep-going carries on past failures, --journal lets a rerun skip what is done"
     e.hint = [e.hint, note].compactMap { $0 }.joined(separator: "; ")

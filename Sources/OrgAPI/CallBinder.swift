@@ -156,7 +156,11 @@ public struct CallBinder: Sendable {
 
   /// Only records fill parameters: a bare string or number flowing in may just be the
   /// input of the closure the call sits in (`each {|n| create_managed_domain …}`).
+  /// What a piped item gives a path parameter: a record's field of that name (or its `id`
+  /// for the last parameter), or a piped string, which is the last parameter itself, so
+  /// `["d1", "d2"] | verify_managed_domain` verifies both.
   private func fromItem(_ item: Value?, param: String, isLast: Bool) -> String? {
+    if isLast, case .string(let id)? = item { return id }
     guard case .record(let r)? = item else { return nil }
     if let v = r[param], let s = try? scalarText(v, flag: param) { return s }
     if isLast, let v = r["id"], let s = try? scalarText(v, flag: param) { return s }

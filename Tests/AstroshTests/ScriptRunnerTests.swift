@@ -102,7 +102,7 @@ struct ScriptRunnerTests {
         """
         interrupted
         cut off before its answer came, so the server may or may not have made it:
-          create_managed_domain POST /organizations/demo-org/domains
+          create_managed_domain POST /organizations/demo-org/domains (cut.example.com)
         look (list_… or get_…) before running it again
 
         """), "\(result.stderr)")

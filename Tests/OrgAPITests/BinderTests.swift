@@ -183,8 +183,13 @@ import Testing
     #expect(
       try bind("get_managed_domain", flags: ["organization-id": .string("o2")], item: domain)
         .pathValues == ["organizationId": "o2", "domainId": "d9"])
-    // A bare value is not a record: it fills nothing.
-    #expect(throws: ShellError.self) { try bind("get_sso_connection", item: .string("c3")) }
+    // A piped string is the last path parameter; other bare values fill nothing.
+    #expect(
+      try bind("get_sso_connection", item: .string("c3")).pathValues
+        == ["organizationId": "o1", "connectionId": "c3"])
+    #expect(
+      try bind("list_managed_domains", item: .string("acme")).pathValues
+        == ["organizationId": "acme"])
     #expect(try bind("list_managed_domains", item: .int(2)).pathValues == ["organizationId": "o1"])
   }
 
