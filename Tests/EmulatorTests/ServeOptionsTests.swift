@@ -98,12 +98,17 @@ struct ServerLogTests {
         method: .get, path: "/organizationAuthIds", query: [("email", "ada@verified-1.example.com")]
       ),
       APIRequest(method: .delete, path: "/organizations/demo-org/domains/nope", headers: auth),
+      // A decoded line break in an id must not forge a log line.
+      APIRequest(
+        method: .get, path: "/organizations/demo-org/domains/x%0AGET%20/forged%20200", headers: auth
+      ),
     ]
     for request in requests { _ = try transport.send(request) { false } }
     // The line is written when MHD reports the request complete, just after the answer.
     for _ in 0..<2000 where lines.current.count < requests.count { usleep(1000) }
     let logged = lines.current
-    #expect(logged.count == 3)
+    #expect(logged.count == 4)
+    #expect(logged[3].hasPrefix(#"GET /v1alpha1/organizations/demo-org/domains/x\u{A}GET /forged"#))
     #expect(logged[0].hasPrefix("GET /v1alpha1/organizations/demo-org 200 "))
     #expect(logged[0].hasSuffix(" ms"))
     #expect(logged[1].hasPrefix("GET /v1alpha1/organizationAuthIds 200 "), "no query string")
