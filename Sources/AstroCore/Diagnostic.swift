@@ -81,15 +81,18 @@ extension String {
 extension String {
   /// The text with control characters other than line breaks and tabs written as
   /// `\u{1B}`, so an id or message echoed from a server cannot drive the terminal.
-  public var escapingControls: String {
-    guard
-      unicodeScalars.contains(where: {
-        ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || $0.value == 0x7F
-      })
-    else { return self }
+  public var escapingControls: String { escapingControls(keepingLineBreaks: true) }
+
+  /// The same, and with line breaks and tabs escaped too unless `keepingLineBreaks`: for
+  /// text that must stay on one line, such as a log line.
+  public func escapingControls(keepingLineBreaks: Bool) -> String {
+    let isEscaped = { (s: Unicode.Scalar) in
+      (s.value < 0x20 && !(keepingLineBreaks && (s == "\n" || s == "\t"))) || s.value == 0x7F
+    }
+    guard unicodeScalars.contains(where: isEscaped) else { return self }
     var out = ""
     for s in unicodeScalars {
-      if (s.value < 0x20 && s != "\n" && s != "\t") || s.value == 0x7F {
+      if isEscaped(s) {
         out += "\\u{" + String(s.value, radix: 16, uppercase: true) + "}"
       } else {
         out.unicodeScalars.append(s)

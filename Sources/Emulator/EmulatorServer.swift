@@ -150,14 +150,7 @@ public final class EmulatorServer: @unchecked Sendable {
     let ms = Double(DispatchTime.now().uptimeNanoseconds - context.started) / 1e6
     let status = context.status.map(String.init) ?? "dropped"
     // The path arrives decoded: a `%0A` in an id must not start a forged log line.
-    var what = ""
-    for c in "\(context.method) \(context.url)".unicodeScalars {
-      if c.value < 0x20 || c.value == 0x7F {
-        what += "\\u{" + String(c.value, radix: 16, uppercase: true) + "}"
-      } else {
-        what.unicodeScalars.append(c)
-      }
-    }
+    let what = "\(context.method) \(context.url)".escapingControls(keepingLineBreaks: false)
     log("\(what) \(status) \(String(format: "%.1f", ms)) ms")
   }
 }
