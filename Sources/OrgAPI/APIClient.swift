@@ -61,16 +61,31 @@ public final class APIClient: @unchecked Sendable {
   private let journalBox = Locked<Journal?>(nil)
   /// When Ctrl-C was first noticed by a change in flight, for its grace period.
   private let interruptSeen = Locked<Double?>(nil)
-  /// Changes sent whose answers Ctrl-C cut off, as `operation METHOD path`: whether the
-  /// server made them is not known, and the user is told so.
-  private let cutOff = Locked<[String]>([])
+  /// Changes sent and not judged yet, by call number, as `operation METHOD path (name)`.
+  /// After Ctrl-C, those still here, and those whose answers the interruption cut off,
+  /// are changes the server may or may not have made, and the user is told so.
+  private let unanswered = Locked<(sent: [Int: String], cutOff: [Int: String])>(([:], [:]))
 
-  /// The changes cut off since the last call, oldest first (see `cutOff`).
+  /// The changes cut off, or still unanswered, since the last call, in the order they were
+  /// made (see `unanswered`).
   public func takeCutOffChanges() -> [String] {
-    cutOff.withLock { list in
-      defer { list.removeAll() }
-      return list
+    unanswered.withLock { state in
+      defer { state = ([:], [:]) }
+      return state.cutOff.merging(state.sent) { first, _ in first }.sorted { $0.key < $1.key }
+        .map(\.value)
     }
+  }
+
+  /// How a change is named when it may or may not have been made.
+  private func describeChange(_ p: Prepared) -> String {
+    var what = "\(p.call.operation.name) \(p.request.method.rawValue) "
+    what += redactor.redact(target: p.request.target)
+    // Creates of one run share a path; the name tells them apart.
+    let body = p.call.body?.recordValue
+    if case .string(let name)? = body?["name"] ?? body?["auth0ConnectionName"] {
+      what += " (\(name.escapingControls))"
+    }
+    return what
   }
 
   public init(_ configuration: Configuration) {
@@ -193,6 +208,10 @@ public final class APIClient: @unchecked Sendable {
       if io.isCancelled() { throw ShellError.interrupted }
       try goingOut?()
     }
+    if p.call.operation.changesState {
+      let what = describeChange(p)
+      unanswered.withLock { $0.sent[p.id] = what }
+    }
     traceRequest(p.id, p.request, attempt: attempt, io: io)
   }
 
@@ -235,6 +254,7 @@ public final class APIClient: @unchecked Sendable {
     -> Verdict
   {
     let call = p.call
+    if call.operation.changesState { unanswered.withLock { $0.sent[p.id] = nil } }
     switch current.outcome {
     case .success(let answer) where (200..<300).contains(answer.status):
       traceResponse(p.id, answer, body: answer.wholeBody, elapsed: current.elapsed, io: io)
@@ -258,14 +278,8 @@ public final class APIClient: @unchecked Sendable {
     case .failure(let error):
       if error.reason == .cancelled {
         if call.operation.changesState {
-          var what = "\(call.operation.name) \(p.request.method.rawValue) "
-          what += redactor.redact(target: p.request.target)
-          // Creates of one run share a path; the name tells them apart.
-          let body = call.body?.recordValue
-          if case .string(let name)? = body?["name"] ?? body?["auth0ConnectionName"] {
-            what += " (\(name.escapingControls))"
-          }
-          cutOff.withLock { $0.append(what) }
+          let what = describeChange(p)
+          unanswered.withLock { $0.cutOff[p.id] = what }
         }
         throw ShellError.interrupted
       }

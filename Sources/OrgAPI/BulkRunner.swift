@@ -332,8 +332,13 @@ public final class BulkRunner: @unchecked Sendable {
   private func dispatch(_ pulled: Result<Value?, Error>) throws {
     switch pulled {
     case .failure(let error):
+      // An upstream error (Ctrl-C seen by an earlier stage, too) ends the run, but the
+      // calls already sent are waited for first, so that what they did is known and told.
       thrown = true
       halt()
+      settle()
+      summary.interrupted = (error as? ShellError)?.category == .interrupted
+      finish()
       throw error
     case .success(nil):
       inputDone = true

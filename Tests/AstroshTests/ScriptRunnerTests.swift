@@ -120,6 +120,25 @@ struct ScriptRunnerTests {
     #expect(!result.stderr.contains("X-Injected"))
   }
 
+  @Test func ctrlCNamesEveryChangeSentFromAPipelineInTheOrderMade() throws {
+    let emulator = try ServedEmulator(["--latency", "POST=12000"])
+    let names = ["pa", "pb", "pc", "pd"].map { "\($0).example.com" }
+    let list = names.map { "\"\($0)\"" }.joined(separator: ", ")
+    let script =
+      "[\(list)] | each { {name: $it, enforcedLogins: [\"sso\"]} } "
+      + "| create_managed_domain"
+    let run = try LaunchedAstrosh(
+      ["--rate-limit", "post=100", "-c", script], environment: emulator.environment)
+    Thread.sleep(forTimeInterval: 1.5)
+    run.signal(SIGINT)
+    let result = try run.finish()
+    #expect(result.status == 130)
+    let listed = result.stderr.split(separator: "\n").filter {
+      $0.hasPrefix("  create_managed_domain POST /organizations/demo-org/domains (")
+    }
+    #expect(listed.map { String($0.split(separator: "(").last!.dropLast()) } == names)
+  }
+
   @Test func anEmptyOrganizationOptionIsAUsageError() throws {
     let result = try Binary.run(["--organization=", "-c", "print 1"])
     #expect(result.status == 2)
