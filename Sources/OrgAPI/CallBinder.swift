@@ -104,8 +104,15 @@ public struct CallBinder: Sendable {
           "empty_argument", "\(operation.name): \(name) is empty",
           hint: "give a non-empty id; an empty CSV cell or a missing field is a common cause")
       }
-      if value == "." || value == ".." {
-        throw usage("invalid_argument", "\(operation.name): '\(value)' is not a valid \(name)")
+      // A NUL or line break in an id is never meant, and a server that reads paths as C
+      // strings would cut the id there and act on another object.
+      if value == "." || value == ".."
+        || value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+      {
+        throw usage(
+          "invalid_argument",
+          "\(operation.name): '\(value.escapingControls(keepingLineBreaks: false))' is not a "
+            + "valid \(name)")
       }
     }
     if bodyArg == nil, operation.body != nil, case .record(let r)? = item {
