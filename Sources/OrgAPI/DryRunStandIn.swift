@@ -70,9 +70,7 @@ extension APIClient {
     if id.hasPrefix(Self.placeholderPrefix) {
       return dryRunState.withLock { $0.objects[id] } ?? Record()
     }
-    if call.pathValues.values.contains(where: { $0.hasPrefix(Self.placeholderPrefix) }) {
-      return Record()
-    }
+    if Self.namesAPlaceholder(call) { return Record() }
     guard let get = Self.reader(of: call.operation) else { return Record() }
     let read = APICall(operation: get, pathValues: call.pathValues)
     // Redacted like the body: the stand-in is dry-run output.
@@ -80,11 +78,14 @@ extension APIClient {
     return found.recordValue ?? Record()
   }
 
+  /// Whether a path value is a dry run's made-up id, which must never reach the API.
+  private static func namesAPlaceholder(_ call: APICall) -> Bool {
+    call.pathValues.values.contains { $0.hasPrefix(placeholderPrefix) }
+  }
+
   /// The singleton `get` reads, redacted; empty when there is none yet (404).
   private func existingSingleton(_ call: APICall, _ get: Operation, io: CallIO) throws -> Record {
-    if call.pathValues.values.contains(where: { $0.hasPrefix(Self.placeholderPrefix) }) {
-      return Record()
-    }
+    if Self.namesAPlaceholder(call) { return Record() }
     do {
       let found = try send(APICall(operation: get, pathValues: call.pathValues), io: io)
       return redactor.redact(try found.collect()).recordValue ?? Record()

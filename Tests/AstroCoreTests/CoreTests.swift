@@ -169,7 +169,8 @@ struct JSONTests {
     ),
     (
       String(repeating: "9", count: 400),
-      "the number '999999999999999999999999…' is out of the float range (about ±1.8e308) at byte 0"
+      "the number '999999999999999999999999…' is out of the float range "
+        + "(about ±1.8e308) at byte 0"
     ),
   ])
   func refusesNumbersBeyondTheFloatRange(text: String, error: String) {

@@ -97,7 +97,8 @@ import Testing
   @Test func ctrlCInATwoStagePipelineReportsEveryCreateItMade() throws {
     let emulator = try ServedEmulator(["--latency", "POST=1500"])
     let script = #"""
-      1..10 | each {|i| {name: "two$i.example.com", enforcedLogins: ["sso"]} }       | create_managed_domain | verify_managed_domain | get name
+      1..10 | each {|i| {name: "two$i.example.com", enforcedLogins: ["sso"]} } |
+        create_managed_domain | verify_managed_domain | get name
       """#
     let run = try LaunchedAstrosh(Self.limits + ["-c", script], environment: emulator.environment)
     Thread.sleep(forTimeInterval: 0.6)
