@@ -124,29 +124,20 @@ public enum ISODate {
     return days + day - 1 - daysToUnixEpoch
   }
 
-  /// The date `days` after 1970-01-01 (before it when negative).
+  /// The date `days` after 1970-01-01 (before it when negative), in closed form: the
+  /// year is counted from March, so that the leap day falls at the end of it, in whole
+  /// 400-year eras of 146097 days. The audit log formats a timestamp per record with it.
   public static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
-    // Whole 400-year cycles have the same length, 146097 days; the first year of each is
-    // a multiple of 400 plus one, like the year 1.
-    let (cycles, inCycle) = (days + daysToUnixEpoch).floorDivided(by: 146_097)
-    var rest = inCycle
-    // The fourth century of a cycle, and the fourth year of a four-year run, are one day
-    // longer: a day that reaches past the three short ones belongs to the last.
-    let centuries = min(rest / 36_524, 3)
-    rest -= centuries * 36_524
-    let runs = rest / 1461
-    rest -= runs * 1461
-    let years = min(rest / 365, 3)
-    rest -= years * 365
-    let year = cycles * 400 + centuries * 100 + runs * 4 + years + 1
-    var month = 1
-    while month < 12 {
-      let next = daysBeforeMonth[month] + (month >= 2 && isLeap(year) ? 1 : 0)
-      if rest < next { break }
-      month += 1
-    }
-    let start = daysBeforeMonth[month - 1] + (month > 2 && isLeap(year) ? 1 : 0)
-    return (year, month, rest - start + 1)
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let dayOfEra = z - era * 146_097
+    let yearOfEra =
+      (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let monthFromMarch = (5 * dayOfYear + 2) / 153
+    let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+    let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+    return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
   }
 
   static func pad(_ n: Int, _ width: Int) -> String {

@@ -1,3 +1,4 @@
+import AstroCore
 import Foundation
 
 /// Deterministic identifiers in the shapes the real API uses.
@@ -153,7 +154,7 @@ enum Timestamp {
   static func append(epochSeconds: Int64, to bytes: inout [UInt8]) {
     let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
     let secs = Int(epochSeconds - days * 86_400)
-    let (year, month, day) = civil(days: days)
+    let (year, month, day) = ISODate.civil(days: Int(days))
     digits(year, 4, &bytes)
     bytes.append(UInt8(ascii: "-"))
     digits(month, 2, &bytes)
@@ -172,20 +173,6 @@ enum Timestamp {
   /// read back compares equal to the state that wrote it.
   static func truncate(_ date: Date) -> Date {
     Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
-  }
-
-  /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-  private static func civil(days: Int64) -> (Int, Int, Int) {
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let day = doy - (153 * mp + 2) / 5 + 1
-    let month = mp < 10 ? mp + 3 : mp - 9
-    let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-    return (Int(year), Int(month), Int(day))
   }
 
   private static func digits(_ value: Int, _ width: Int, _ bytes: inout [UInt8]) {
